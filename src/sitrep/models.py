@@ -1,0 +1,159 @@
+"""Typed records that the stages hand to each other.
+
+The public extraction record (`Extraction`, schema ``sitrep/extract/v1``) is generated from these
+models as JSON Schema (``sitrep schema``); ``tests/test_schema.py`` fails when the committed schema
+under ``docs/`` and the models disagree.
+
+Offsets (``start``/``end``) are Python string indices into ``Document.text`` (code points, end
+exclusive), so ``document.text[start:end]`` is always the mention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sitrep import __version__
+
+SCHEMA_ID = "sitrep/extract/v1"
+PIPELINE_VERSION = f"sitrep/{__version__}"
+
+Side = Literal["UA", "RU", "third-party", "unknown"]
+Status = Literal["asserted", "negated", "failed", "hypothetical", "planned", "historical", "assessment"]
+DatePrecision = Literal["day", "week", "month", "year"]
+SourceKind = Literal[
+    "official", "military", "government", "intelligence", "milblogger", "analyst",
+    "journalist", "outlet", "wire", "narrator", "unknown",
+]
+InputFormat = Literal["text", "html", "feed", "telegram", "jsonl"]
+
+
+class Record(BaseModel):
+    """Base: unknown keys are errors, so a key cannot drift between code paths."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Caption(Record):
+    """A photo caption kept as its own paragraph of ``Document.text``; the credit is kept apart."""
+
+    start: int
+    end: int
+    text: str
+    credit: str | None = None
+
+
+class Removed(Record):
+    """A piece of the input that cleaning dropped, and why (ad, newsletter, dateline, ...)."""
+
+    text: str
+    reason: str
+
+
+class Document(Record):
+    """One report. Readers fill the metadata and ``text``; cleaning rewrites ``text`` and fills
+    ``captions`` and ``removed``."""
+
+    id: str = Field(description="Hash of the normalised input text: the same text is the same document.")
+    source: str = Field(description="Where it was read: a path, with '#locator' for an item inside a file.")
+    url: str | None = None
+    outlet: str | None = None
+    channel: str | None = Field(None, description="web, feed, telegram, ... as given by the reader or input.")
+    title: str | None = None
+    author: str | None = None
+    published: dt.date | None = None
+    language: str | None = None
+    text: str
+    captions: list[Caption] = []
+    removed: list[Removed] = []
+
+
+class Place(Record):
+    """A place mention resolved against the gazetteer. ``precision`` follows ACLED's geo codes:
+    1 the settlement itself, 2 near it or its district, 3 the region, 4 the country."""
+
+    mention: str
+    start: int
+    end: int
+    geonameid: int | None = None
+    name: str
+    feature: str | None = Field(None, description="GeoNames feature code: PPL, PPLA, ADM1, PCLI, ...")
+    admin1: str | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
+    lat: float | None = None
+    lon: float | None = None
+    precision: Literal[1, 2, 3, 4]
+
+
+class Source(Record):
+    """Who asserts a claim."""
+
+    name: str
+    kind: SourceKind = "unknown"
+    side: Side = "unknown"
+    role: str | None = None
+    channel: str | None = None
+
+
+class Actor(Record):
+    name: str
+    side: Side = "unknown"
+    kind: str | None = None
+
+
+class EventDate(Record):
+    start: dt.date
+    end: dt.date
+    precision: DatePrecision
+
+
+class Event(Record):
+    event_type: str | None = None
+    sub_event_type: str | None = None
+    mode: str | None = None
+    status: Status = "asserted"
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    place: int | None = Field(None, description="Index into the record's places.")
+    date: EventDate | None = None
+    fatalities: int | None = None
+
+
+class Claim(Record):
+    """One statement of the document (a sentence for now) and who asserts it."""
+
+    id: str = Field(description="'<document id>:<start>-<end>'.")
+    start: int
+    end: int
+    text: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    source: Source
+    quote: str | None = None
+    event: Event | None = None
+
+
+class Extraction(Record):
+    """The public record: one per document (``sitrep extract --format jsonl``)."""
+
+    model_config = ConfigDict(extra="forbid", title="sitrep extraction record")
+
+    schema_: Literal["sitrep/extract/v1"] = Field(SCHEMA_ID, alias="schema")
+    pipeline: str = Field(PIPELINE_VERSION, description="Version of the pipeline that made the record.")
+    document: Document
+    places: list[Place] = []
+    claims: list[Claim] = []
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+
+class ItemError(Record):
+    """A part of an input that could not be read; the rest of the input still is."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
