@@ -1,0 +1,196 @@
+"""Attribution, first version: who asserts each sentence.
+
+Finds reporting frames with spaCy's dependency parse ("X said", "X wrote on Telegram", "X told
+its subscribers", "according to X"), takes an appositive as the speaker's role, carries a speaker
+over to a following sentence that is only a quote, and resolves "he"/"it"/"Mr Freedman"/"the
+ministry" to the document's last matching speaker. Kind, side and channel come from the
+lexicons in ``data/attribution.yaml``. A sentence with no frame belongs to the outlet, or to the
+narrator when the outlet is unknown. Issue #4 deepens all of this; the record does not change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sitrep.models import Document, Source
+
+_QUOTED = re.compile(r'"([^"]{3,})"')
+# A sentence at least this share quoted, with no frame of its own, continues the last speaker.
+QUOTE_SHARE_TO_CONTINUE = 0.6
+FRAME_DEPS = frozenset({"ROOT", "parataxis"})
+# Parts of the subject that are not the name: "X, commander of ..., said"; "officials speaking on ...".
+NAME_CUT_DEPS = frozenset({"appos", "relcl", "acl", "punct"})
+REFERRING_WORDS = frozenset({"mr", "mrs", "ms", "dr", "the", "this", "that"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: frozenset[str]
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    channels: list[tuple[re.Pattern[str], str]]
+    kinds: list[tuple[str, re.Pattern[str]]]
+    sides: list[tuple[str, re.Pattern[str]]]
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("attribution.yaml").read_text("utf-8"))
+    return Lexicon(
+        verbs=frozenset(raw["reporting_verbs"]),
+        person_pronouns=frozenset(raw["person_pronouns"]),
+        group_pronouns=frozenset(raw["group_pronouns"]),
+        channels=[(re.compile(rule["cue"], re.IGNORECASE), rule["channel"]) for rule in raw["channels"]],
+        kinds=[(kind, _words(words)) for kind, words in raw["kinds"].items()],
+        sides=[(side, _words(words)) for side, words in raw["sides"].items()],
+    )
+
+
+@dataclass
+class Attribution:
+    source: Source
+    quote: str | None
+    framed: bool  # True when the sentence itself (or a carried quote) names the speaker
+
+
+@dataclass
+class Attributor:
+    """Per-document state: the speakers seen so far, for pronouns and carried quotes."""
+
+    document: Document
+    speakers: list[tuple[Source, bool]] = field(default_factory=list)  # (speaker, is a person)
+    last: Source | None = None
+
+    def attribute(self, sentence, caption_credit: str | None = None) -> Attribution:
+        """The source of one spaCy sentence (a Span)."""
+        quote = quoted_text(sentence.text)
+        if caption_credit is not None:
+            return Attribution(self._caption_source(caption_credit), quote, framed=True)
+        speaker = self._framed_speaker(sentence)
+        if speaker is not None:
+            self.last = speaker
+            return Attribution(speaker, quote, framed=True)
+        if quote and self.last is not None and len(quote) >= QUOTE_SHARE_TO_CONTINUE * len(sentence.text):
+            return Attribution(self.last, quote, framed=True)
+        return Attribution(self.default_source(), quote, framed=False)
+
+    def default_source(self) -> Source:
+        if self.document.outlet:
+            channel = self.document.channel if self.document.channel == "telegram" else None
+            kind = "unknown" if channel == "telegram" else "outlet"
+            return Source(name=self.document.outlet, kind=kind, channel=channel)
+        return Source(name="narrator", kind="narrator")
+
+    def _caption_source(self, credit: str) -> Source:
+        return Source(name=credit, kind=classify_kind(credit) or "journalist", channel="photo caption")
+
+    def _framed_speaker(self, sentence) -> Source | None:
+        name, role, head = _according_to(sentence) or _reporting_subject(sentence) or (None, None, None)
+        if name is None:
+            return None
+        resolved = self._resolve_reference(name, head)
+        if resolved is not None:
+            return resolved
+        source = make_source(name, role, channel_of(sentence.text))
+        self.speakers.append((source, head.ent_type_ == "PERSON"))
+        return source
+
+    def _resolve_reference(self, name: str, head) -> Source | None:
+        """'he', 'it', 'Mr Freedman', 'the ministry' -> an earlier speaker, if one fits."""
+        words = name.lower().split()
+        lex = lexicon()
+        if len(words) == 1 and words[0] in lex.person_pronouns | lex.group_pronouns:
+            wants_person = words[0] in lex.person_pronouns
+            return next((speaker for speaker, is_person in reversed(self.speakers) if is_person == wants_person),
+                        None)
+        for speaker, _ in reversed(self.speakers):
+            known = speaker.name.lower()
+            if known == name.lower():
+                return speaker
+            # "Mr Freedman" or "the ministry": a title or article plus a word of the earlier name.
+            if words[-1] in known.split() and (words[0] in REFERRING_WORDS or len(words) == 1):
+                return speaker
+        return None
+
+
+def _according_to(sentence):
+    for token in sentence:
+        if token.lower_ == "according" and token.i + 1 < sentence.end and token.doc[token.i + 1].lower_ == "to":
+            objects = [child for child in token.doc[token.i + 1].children if child.dep_ == "pobj"]
+            if objects:
+                return _name_and_role(objects[0]) + (objects[0],)
+    return None
+
+
+def _reporting_subject(sentence):
+    """The subject of the outermost reporting verb, with its appositive as the role."""
+    # Only a frame for the whole sentence counts: "X said ..." (the root) or "..., X said" (parataxis);
+    # a reporting verb inside a subordinate clause ("after Wagner claimed it") reports something else.
+    verbs = [token for token in sentence if token.lower_ in lexicon().verbs and token.pos_ in {"VERB", "AUX"}
+             and token.dep_ in FRAME_DEPS]
+    for verb in sorted(verbs, key=_depth):
+        subjects = [child for child in verb.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects and subjects[0].pos_ not in {"DET"}:
+            return _name_and_role(subjects[0]) + (subjects[0],)
+    return None
+
+
+def _depth(token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _name_and_role(head) -> tuple[str, str | None]:
+    """The speaker's name (the subject without appositives and clauses) and role (its appositive)."""
+    skipped = set()
+    role = None
+    for child in head.children:
+        if child.dep_ in NAME_CUT_DEPS:
+            skipped.update(token.i for token in child.subtree)
+            if child.dep_ == "appos" and role is None:
+                role = head.doc[child.left_edge.i: child.right_edge.i + 1].text.strip(" ,;")
+    tokens = [token for token in head.subtree if token.i not in skipped]
+    name = head.doc[tokens[0].i: tokens[-1].i + 1].text if tokens else head.text
+    return name.strip(" ,"), role
+
+
+def make_source(name: str, role: str | None, channel: str | None) -> Source:
+    described = f"{name} {role or ''}"
+    return Source(name=name, kind=classify_kind(described) or "unknown", side=classify_side(described),
+                  role=role, channel=channel)
+
+
+def classify_kind(text: str) -> str | None:
+    for kind, pattern in lexicon().kinds:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def classify_side(text: str) -> str:
+    found = [(match.start(), side) for side, pattern in lexicon().sides if (match := pattern.search(text))]
+    return min(found)[1] if found else "unknown"
+
+
+def channel_of(text: str) -> str | None:
+    for pattern, channel in lexicon().channels:
+        if pattern.search(text):
+            return channel
+    return None
+
+
+def quoted_text(text: str) -> str | None:
+    quotes = _QUOTED.findall(text)
+    return " ... ".join(quote.strip() for quote in quotes) if quotes else None

@@ -1,0 +1,202 @@
+"""Cleaning: normalise the text, drop boilerplate, keep captions apart, read the dateline.
+
+Input: a ``Document`` whose ``text`` is what the reader decoded. Output: the same document with
+``text`` rebuilt as paragraphs separated by blank lines, ``captions`` pointing into that text,
+``removed`` listing every dropped line with its reason, and ``published`` filled from a dateline
+when the reader had no date. All later offsets refer to this cleaned text.
+
+The rules (dateline, boilerplate and caption patterns) are data: ``data/cleaning.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sitrep.models import Caption, Document, Removed
+
+PARAGRAPH_BREAK = "\n\n"
+# A line this long that ends without sentence punctuation, followed by a line starting in lower
+# case, is a hard wrap inside a paragraph (e-mail style text wrapped at 60-100 columns).
+WRAP_MIN_CHARS = 55
+
+_QUOTES = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+})
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SENTENCE_END = re.compile(r"""[.!?:;"')\]]$""")
+
+
+@dataclass(frozen=True)
+class Rules:
+    datelines: list[tuple[str, re.Pattern[str]]]
+    boilerplate: list[tuple[str, re.Pattern[str]]]
+    caption: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("cleaning.yaml").read_text("utf-8"))
+    flags = re.IGNORECASE
+    datelines = [(rule["name"], re.compile(rule["pattern"], flags if rule["name"] != "wire-dateline" else 0))
+                 for rule in raw["datelines"]]
+    boilerplate = [(rule["reason"], re.compile(rule["pattern"], flags)) for rule in raw["boilerplate"]]
+    return Rules(datelines, boilerplate, _caption_pattern(raw["captions"]))
+
+
+def _caption_pattern(spec: dict) -> re.Pattern[str]:
+    """'<caption text> - <credit>' where the credit names an agency or is 'Name/AGENCY'."""
+    agencies = "|".join(re.escape(name) for name in sorted(spec["agencies"], key=len, reverse=True))
+    agency = rf"(?:{agencies}|[A-Z]{{2,10}})"
+    credit = (
+        rf"(?:{spec['credit_prefixes']})?"
+        rf"(?:[\w.'\- ]{{1,40}}/\s?)?(?:{agency})(?:\s+(?:via|for|/)\s+[\w.' -]{{2,40}})?"
+        rf"|(?:{spec['credit_prefixes']})[\w.' /-]{{2,60}}"
+    )
+    return re.compile(
+        rf"^(?P<text>.{{8,{spec['max_caption_chars']}}}?\S){spec['separators']}"
+        rf"(?P<credit>(?=.{{2,{spec['max_credit_chars']}}}$)(?:{credit}))\.?$"
+    )
+
+
+def normalise(text: str) -> str:
+    """NFC, straight quotes, no invisible or control characters, single spaces, '\\n' line ends."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str = "body"  # body | caption | blank
+    credit: str | None = None
+
+
+def clean(document: Document) -> Document:
+    """Return the cleaned copy of ``document`` (see the module docstring)."""
+    rules = load_rules()
+    removed: list[Removed] = []
+    lines = [_Line(line) for line in normalise(document.text).split("\n")]
+    published = _take_dateline(lines, rules, removed, document.published)
+    for line in lines:
+        _classify(line, rules, removed)
+    text, captions = _assemble(lines)
+    return document.model_copy(update={
+        "text": text, "captions": captions, "removed": document.removed + removed,
+        "published": document.published or published,
+    })
+
+
+def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
+                   published: dt.date | None) -> dt.date | None:
+    """Strip a dateline from the first non-blank line; return the date it gives, if any."""
+    first = next((line for line in lines if line.text), None)
+    if first is None:
+        return None
+    for name, pattern in rules.datelines:
+        match = pattern.match(first.text)
+        if not match:
+            continue
+        removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
+        first.text = first.text[match.end():].strip()
+        return _parse_dateline_date(match.group("date"), published)
+    return None
+
+
+def _parse_dateline_date(value: str, published: dt.date | None) -> dt.date | None:
+    value = value.replace(",", " ").replace(".", " ")
+    value = " ".join(value.split())
+    for fmt in ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%A %d %B %Y", "%a %d %b %Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    # "July 9" with no year: only usable when the reader knew the year.
+    for fmt in ("%B %d", "%b %d"):
+        try:
+            partial = dt.datetime.strptime(f"{value} 2000", f"{fmt} %Y").date()
+        except ValueError:
+            continue
+        return partial.replace(year=published.year) if published else None
+    return None
+
+
+def _classify(line: _Line, rules: Rules, removed: list[Removed]) -> None:
+    if not line.text:
+        line.kind = "blank"
+        return
+    for reason, pattern in rules.boilerplate:
+        if pattern.fullmatch(line.text):
+            removed.append(Removed(text=line.text, reason=reason))
+            line.kind, line.text = "blank", ""
+            return
+    match = rules.caption.match(line.text)
+    if match and not _looks_like_sentence_with_quote(match.group("text")):
+        line.kind, line.text, line.credit = "caption", match.group("text"), match.group("credit").strip()
+
+
+def _looks_like_sentence_with_quote(text: str) -> bool:
+    # A quoted remark followed by " - AP" is attribution inside the body, not a photo caption.
+    return text.count('"') >= 2
+
+
+def _assemble(lines: list[_Line]) -> tuple[str, list[Caption]]:
+    """Join body lines into paragraphs; each caption is a paragraph of its own."""
+    paragraphs: list[tuple[str, str | None, bool]] = []  # (text, credit, is_caption)
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            paragraphs.append((" ".join(current), None, False))
+            current.clear()
+
+    for line in lines:
+        if line.kind == "caption":
+            flush()
+            paragraphs.append((line.text, line.credit, True))
+        elif line.kind == "blank":
+            flush()
+        elif current and not _is_wrapped(current[-1], line.text):
+            flush()
+            current.append(line.text)
+        else:
+            current.append(line.text)
+    flush()
+    return _join(paragraphs)
+
+
+def _is_wrapped(previous: str, following: str) -> bool:
+    return len(previous) >= WRAP_MIN_CHARS and not _SENTENCE_END.search(previous) and following[:1].islower()
+
+
+def _join(paragraphs: list[tuple[str, str | None, bool]]) -> tuple[str, list[Caption]]:
+    parts: list[str] = []
+    captions: list[Caption] = []
+    offset = 0
+    for text, credit, is_caption in paragraphs:
+        if parts:
+            offset += len(PARAGRAPH_BREAK)
+        if is_caption:
+            captions.append(Caption(start=offset, end=offset + len(text), text=text, credit=credit))
+        parts.append(text)
+        offset += len(text)
+    return PARAGRAPH_BREAK.join(parts), captions
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """The paragraphs of a cleaned text with their start offsets."""
+    spans = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
+        if match.group(0).strip():
+            spans.append((match.start(), match.group(0)))
+    return spans

@@ -1,0 +1,133 @@
+"""Ingest: inputs (files, directories, standard input) to `Document`s, one reader per format.
+
+    for path in iter_inputs(["reports/", "-"]):
+        for item in read_input(path, settings):
+            ...  # a Document, or an ItemError for one unreadable item
+
+A whole input that cannot be read raises `InputError`; one bad item inside an input is an `ItemError`,
+and the other items are still read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from sitrep.errors import InputError
+from sitrep.ingest.base import Reader, ReadResult, document_id
+from sitrep.ingest.decode import decode_bytes
+from sitrep.ingest.detect import SNIFF_BYTES, detect_format
+from sitrep.ingest.feed import read_feed
+from sitrep.ingest.html import read_html
+from sitrep.ingest.jsonl import read_jsonl
+from sitrep.ingest.language import guess_language
+from sitrep.ingest.telegram import read_telegram
+from sitrep.ingest.text import read_text
+from sitrep.models import Document, ItemError
+from sitrep.settings import Settings
+
+__all__ = [
+    "READERS", "STDIN", "Reader", "ReadResult", "decode_bytes", "detect_format", "document_id",
+    "guess_language", "iter_inputs", "read_input",
+]
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "html": read_html,
+    "feed": read_feed,
+    "telegram": read_telegram,
+    "jsonl": read_jsonl,
+}
+# Formats that hold one report; the others are containers of many, with a larger size limit.
+SINGLE_DOCUMENT_FORMATS = frozenset({"text", "html"})
+STDIN = "-"
+STDIN_SOURCE = "<stdin>"
+_MB = 1024 * 1024
+
+
+def iter_inputs(paths: list[str]) -> Iterator[str]:
+    """The files to read: directories expanded recursively in sorted order, hidden entries skipped.
+
+    "-" stands for standard input and is passed through. A path that does not exist raises `InputError`.
+    """
+    for path in paths:
+        if path == STDIN or os.path.isfile(path):
+            yield path
+        elif os.path.isdir(path):
+            yield from _walk(path)
+        else:
+            raise InputError(path, "no such file or directory")
+
+
+def _walk(directory: str) -> Iterator[str]:
+    for root, dirnames, filenames in os.walk(directory):
+        # Pruned in place, so os.walk neither enters hidden directories (.git) nor visits them out of order.
+        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield os.path.join(root, name)
+
+
+def read_input(
+    path: str, settings: Settings, input_format: str | None = None, stdin: BinaryIO | None = None
+) -> ReadResult:
+    """Read one input ("-" for standard input) with the reader for its format, given or detected.
+
+    The size limits are checked before the input is read whole: text and HTML against
+    ``settings.max_file_bytes``, containers against ``settings.max_container_bytes``. The call raises
+    `InputError` for an unreadable or oversized input; iterating may raise it too, when the reader finds
+    the whole input unreadable. A document longer than ``settings.max_document_chars`` becomes an `ItemError`.
+    """
+    if input_format is not None and input_format not in READERS:
+        valid = ", ".join(sorted(READERS))
+        raise InputError(path, f"unknown input format {input_format!r}; use one of: {valid}")
+    if path == STDIN:
+        source, data, input_format = _read_stdin(stdin or sys.stdin.buffer, settings, input_format)
+    else:
+        source, data, input_format = path, *_read_file(path, settings, input_format)
+    return _limit_document_length(READERS[input_format](data, source), settings.max_document_chars)
+
+
+def _read_file(path: str, settings: Settings, input_format: str | None) -> tuple[bytes, str]:
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            head = file.read(SNIFF_BYTES + 1)
+            input_format = input_format or detect_format(head, path)
+            _check_size(path, size, input_format, settings)
+            return head + file.read(), input_format
+    except OSError as error:
+        raise InputError(path, (error.strerror or str(error)).lower()) from None
+
+
+def _read_stdin(stream: BinaryIO, settings: Settings, input_format: str | None) -> tuple[str, bytes, str]:
+    # Standard input has no size to check beforehand: read one byte past the largest limit and stop there.
+    most = max(settings.max_file_bytes, settings.max_container_bytes)
+    data = stream.read(most + 1)
+    input_format = input_format or detect_format(data, None)
+    _check_size(STDIN_SOURCE, len(data), input_format, settings)
+    return STDIN_SOURCE, data, input_format
+
+
+def _check_size(source: str, size: int, input_format: str, settings: Settings) -> None:
+    if input_format in SINGLE_DOCUMENT_FORMATS:
+        limit, variable = settings.max_file_bytes, "SITREP_MAX_FILE_MB"
+    else:
+        limit, variable = settings.max_container_bytes, "SITREP_MAX_CONTAINER_MB"
+    if size > limit:
+        raise InputError(
+            source, f"file is {size / _MB:.1f} MB, over the {limit / _MB:.1f} MB limit for {input_format} "
+            f"input; raise {variable} to ingest it"
+        )
+
+
+def _limit_document_length(items: ReadResult, max_chars: int) -> ReadResult:
+    for item in items:
+        if isinstance(item, Document) and len(item.text) > max_chars:
+            yield ItemError(
+                source=item.source, message=f"text is {len(item.text):,} characters, over the {max_chars:,} limit"
+            )
+        else:
+            yield item

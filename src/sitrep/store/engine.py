@@ -1,0 +1,167 @@
+"""Connecting to the database: engine settings per backend, and database errors as one line.
+
+SQLite and PostgreSQL are the backends in mind. Everything that differs between them lives here, so
+the rest of the store is written once in SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.types import Text
+
+from sitrep.errors import StoreError
+
+# Writers from parallel batch workers queue for SQLite's single write lock instead of failing at
+# once; 30 s is far longer than one add() takes (a few ms), so hitting it means a stuck process.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Execution option that makes a SQLite transaction take the write lock at BEGIN. A transaction that
+# reads and then writes (a migration) would otherwise fail with "database is locked" without waiting.
+WRITE_LOCK = "sitrep_write_lock"
+
+# Each dialect's INSERT that can skip rows whose key already exists (ON CONFLICT DO NOTHING).
+_CONFLICT_INSERTS: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
+def create(url: str) -> Engine:
+    """An engine for ``url``; a SQLite file's directory is created first. Connects lazily."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() not in _CONFLICT_INSERTS:
+        raise StoreError(
+            f"cannot open database {describe(parsed)}: backend {parsed.get_backend_name()!r} is not supported;"
+            " use a sqlite:/// path or a postgresql:// URL"
+        )
+    if parsed.get_backend_name() == "sqlite":
+        _make_parent_directory(parsed)
+    try:
+        engine = create_engine(parsed)
+    except ImportError as error:
+        raise StoreError(
+            f"cannot open database {describe(parsed)}: its driver is missing ({cause(error)});"
+            " install it, e.g. pip install 'psycopg[binary]' for PostgreSQL"
+        ) from error
+    except SQLAlchemyError as error:
+        raise StoreError(f"cannot open database {describe(parsed)}: {cause(error)}") from error
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def create_memory() -> Engine:
+    """A private in-memory SQLite database; one shared connection keeps it alive between calls."""
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    _configure_sqlite(engine)
+    return engine
+
+
+def describe(url: URL | str) -> str:
+    """The database as a user knows it: a SQLite path, or the URL without its password."""
+    url = make_url(url) if isinstance(url, str) else url
+    if url.get_backend_name() == "sqlite":
+        return url.database if url.database not in (None, "", ":memory:") else ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def cause(error: BaseException) -> str:
+    """The driver's own message (``unable to open database file``), on one line."""
+    inner = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    text = str(inner).strip() or type(inner).__name__
+    return text.splitlines()[0]
+
+
+def conflict_insert(engine: Engine) -> Callable[..., Any]:
+    """The ``insert`` of the engine's dialect, which offers ``on_conflict_do_nothing()``."""
+    return _CONFLICT_INSERTS[engine.dialect.name]
+
+
+def write_transaction(engine: Engine) -> Any:
+    """``engine.begin()`` that holds the write lock from the start (SQLite: BEGIN IMMEDIATE)."""
+    return engine.execution_options(**{WRITE_LOCK: True}).begin()
+
+
+class lower_text(GenericFunction[str]):  # noqa: N801 - SQL function names are lower case
+    """``lower()`` that folds every script: SQLite's built-in folds ASCII only, so 'Харків' would
+    not match 'харків'. PostgreSQL's ``lower`` already folds Unicode."""
+
+    type = Text()
+    inherit_cache = True
+    name = "lower_text"
+
+
+@compiles(lower_text)
+def _lower_default(element: lower_text, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower_text, "sqlite")
+def _lower_sqlite(element: lower_text, compiler: Any, **kw: Any) -> str:
+    return f"sitrep_lower({compiler.process(element.clauses, **kw)})"
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except SQLAlchemyError as error:
+        raise StoreError(f"cannot open database {url}: not a database URL or path ({cause(error)})") from error
+
+
+def _make_parent_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    # No expanduser: SQLite opens the path as written, and Settings.db_url has already expanded '~'.
+    parent = Path(database).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StoreError(f"cannot open database {database}: cannot create directory {parent}: {reason}") from error
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, busy timeout and foreign keys on every new connection, and transactions that we begin.
+
+    The sqlite3 module of Python 3.11 emits BEGIN only before INSERT/UPDATE/DELETE, so CREATE TABLE
+    in a migration would commit on its own. Turning its control off and emitting BEGIN ourselves
+    (SQLAlchemy's documented recipe) makes DDL and reads transactional too.
+    """
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+
+
+def _on_sqlite_connect(connection: sqlite3.Connection, _record: object) -> None:
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    try:
+        # WAL lets readers (the API, an export) run while a batch writes. In-memory databases
+        # answer 'memory' and stay as they are.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+        # Off by default in SQLite; without it ON DELETE CASCADE and the foreign keys do nothing.
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+    connection.create_function("sitrep_lower", 1, _unicode_lower, deterministic=True)
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value

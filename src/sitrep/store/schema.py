@@ -1,0 +1,153 @@
+"""The tables of the store, in SQLAlchemy Core.
+
+These definitions are the newest schema. ``migrations.py`` builds a database up to it step by step;
+a change here needs a new migration there (and migration 1 must then keep the tables as they were).
+
+Offsets are stored as ``start_offset``/``end_offset`` because ``end`` is a reserved word in SQL and
+would need quoting in every hand-written query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    SQLite has no timezone type and SQLAlchemy's SQLite DATETIME drops the offset silently, so
+    values are converted to UTC before they are written and read back as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; give it a timezone")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+# Constraint names are fixed so that later migrations can refer to them on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="Hash of the normalised text."),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("channel", Text),
+    Column("title", Text),
+    Column("author", Text),
+    Column("published", Date),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("captions", Text, nullable=False, comment="JSON list of Caption."),
+    Column("removed", Text, nullable=False, comment="JSON list of Removed."),
+    Column("pipeline_version", String(64), nullable=False),
+    Column("ingested_at", UTCDateTime, nullable=False),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True, comment="Index in the record's places list."),
+    Column("mention", Text, nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("geonameid", Integer),
+    Column("name", Text, nullable=False),
+    Column("feature", String(16)),
+    Column("admin1", Text),
+    Column("country", String(2)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", Integer, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(128), primary_key=True, comment="'<document id>:<start>-<end>'."),
+    Column("document_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False, comment="Order of the claim in its document."),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("source_name", Text, nullable=False),
+    Column("source_kind", String(32), nullable=False),
+    Column("source_side", String(32), nullable=False),
+    Column("source_role", Text),
+    Column("source_channel", Text),
+    Column("quote", Text),
+    Column("event_type", String(64)),
+    Column("sub_event_type", String(64)),
+    Column("status", String(32)),
+    Column("event_date_start", Date),
+    Column("event_date_end", Date),
+    Column("place_idx", Integer, comment="Index into the document's places; not a foreign key, see integrity_check."),
+    Column("record", Text, nullable=False, comment="The whole Claim as JSON; the columns above are for queries."),
+    Column("pipeline_version", String(64), nullable=False),
+    Index(None, "document_id"),
+    Index(None, "event_type"),
+    Index(None, "source_name"),
+    Index(None, "event_date_start"),
+)
+
+ingest_errors = Table(
+    "ingest_errors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    # The same failure reported by a re-run is one problem, not two.
+    UniqueConstraint("source", "message"),
+)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", UTCDateTime, nullable=False),
+    Column("description", Text, nullable=False),
+)
+
+# Everything but the bookkeeping table, which migrate() creates before it reads the version.
+DATA_TABLES = (documents, places, claims, ingest_errors)
