@@ -98,10 +98,12 @@ class Attributor:
         name, role, head = _according_to(sentence) or _reporting_subject(sentence) or (None, None, None)
         if name is None:
             return None
+        channel = channel_of(sentence.text)
         resolved = self._resolve_reference(name, head)
         if resolved is not None:
-            return resolved
-        source = make_source(name, role, channel_of(sentence.text))
+            # Same speaker, but the channel belongs to this statement ("he wrote on Telegram").
+            return resolved.model_copy(update={"channel": channel})
+        source = make_source(name, role, channel)
         self.speakers.append((source, head.ent_type_ == "PERSON"))
         return source
 

@@ -22,8 +22,8 @@ import yaml
 from sitrep.models import Caption, Document, Removed
 
 PARAGRAPH_BREAK = "\n\n"
-# A line this long that ends without sentence punctuation, followed by a line starting in lower
-# case, is a hard wrap inside a paragraph (e-mail style text wrapped at 60-100 columns).
+# A line this long that ends without sentence punctuation is a hard wrap inside a paragraph
+# (e-mail style text wrapped at 60-100 columns); shorter unpunctuated lines are headings or labels.
 WRAP_MIN_CHARS = 55
 
 _QUOTES = str.maketrans({
@@ -166,7 +166,7 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Caption]]:
             paragraphs.append((line.text, line.credit, True))
         elif line.kind == "blank":
             flush()
-        elif current and not _is_wrapped(current[-1], line.text):
+        elif current and not _is_wrapped(current[-1]):
             flush()
             current.append(line.text)
         else:
@@ -175,8 +175,8 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Caption]]:
     return _join(paragraphs)
 
 
-def _is_wrapped(previous: str, following: str) -> bool:
-    return len(previous) >= WRAP_MIN_CHARS and not _SENTENCE_END.search(previous) and following[:1].islower()
+def _is_wrapped(previous: str) -> bool:
+    return len(previous) >= WRAP_MIN_CHARS and not _SENTENCE_END.search(previous)
 
 
 def _join(paragraphs: list[tuple[str, str | None, bool]]) -> tuple[str, list[Caption]]:

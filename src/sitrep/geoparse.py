@@ -28,6 +28,9 @@ FOCUS_BONUS = 8.0
 SAME_REGION_BONUS = 10.0
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 @dataclass(frozen=True)
 class _Cues:
     near_before: re.Pattern[str]
@@ -97,6 +100,8 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
 def _is_proper(text: str, match: _Match, proper_offsets: Container[int]) -> bool:
     if not text[match.start].isupper():
         return False
+    if _CYRILLIC.search(text[match.start:match.end]):
+        return True  # the English model cannot tag Cyrillic words; the capital letter has to do
     return any(offset in proper_offsets for offset in range(match.start, match.end))
 
 

@@ -1,0 +1,40 @@
+# The two commands of the README's Quick start: `make demo` and `make test`. Both set up from scratch.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo.db
+export SITREP_HOME ?= $(CURDIR)/.sitrep-home
+
+.PHONY: setup demo test bench schema clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever the project's dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/sitrep ingest samples/reports --db $(DEMO_DB)
+	$(BIN)/sitrep claims --db $(DEMO_DB) --limit 40
+	@echo "More: $(BIN)/sitrep claims --db $(DEMO_DB) --help, $(BIN)/sitrep show DOC_ID --db $(DEMO_DB)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/throughput.py
+
+# Regenerate the committed JSON Schema after a deliberate change to models.py (review the diff).
+schema: setup
+	$(BIN)/sitrep schema --output docs/extract-v1.schema.json
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .sitrep-home .pytest_cache

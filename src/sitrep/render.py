@@ -1,0 +1,118 @@
+"""How records look to a person: Rich tables, a highlighted document view, and CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sitrep.models import Claim, Document, Extraction, Place
+from sitrep.service import IngestReport
+from sitrep.store import StoredClaim
+
+# Long claim texts are shortened in tables; the full text is in jsonl/csv output and `sitrep show`.
+TABLE_TEXT_CHARS = 160
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    document_id: str
+    published: str
+    claim: Claim
+    places: list[Place]
+
+
+def rows_from_extraction(extraction: Extraction) -> list[ClaimRow]:
+    document = extraction.document
+    published = document.published.isoformat() if document.published else ""
+    return [ClaimRow(document.id, published, claim,
+                     [p for p in extraction.places if claim.start <= p.start and p.end <= claim.end])
+            for claim in extraction.claims]
+
+
+def rows_from_store(stored: Iterable[StoredClaim]) -> list[ClaimRow]:
+    return [ClaimRow(item.document_id, item.published.isoformat() if item.published else "", item.claim,
+                     item.places) for item in stored]
+
+
+def claims_table(console: Console, rows: list[ClaimRow], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False, expand=False)
+    for column, style in (("doc", "dim"), ("date", ""), ("source", "bold"), ("kind/side", ""),
+                          ("claim", ""), ("places", "cyan")):
+        table.add_column(column, style=style or None, overflow="fold")
+    for row in rows:
+        claim = row.claim
+        source = claim.source
+        table.add_row(row.document_id[:8], row.published, source.name, f"{source.kind}/{source.side}",
+                      _shorten(claim.text), ", ".join(_place_label(place) for place in row.places))
+    console.print(table)
+    console.print(f"{len(rows)} claims", style="dim")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= TABLE_TEXT_CHARS else text[: TABLE_TEXT_CHARS - 1] + "…"
+
+
+def _place_label(place: Place) -> str:
+    return f"{place.name} ({place.precision})"
+
+
+def documents_table(console: Console, documents: list[Document]) -> None:
+    table = Table()
+    for column in ("id", "published", "outlet", "channel", "title", "chars"):
+        table.add_column(column, overflow="fold")
+    for document in documents:
+        table.add_row(document.id, document.published.isoformat() if document.published else "",
+                      document.outlet or "", document.channel or "", _shorten(document.title or document.text[:80]),
+                      str(len(document.text)))
+    console.print(table)
+    console.print(f"{len(documents)} documents", style="dim")
+
+
+CSV_COLUMNS = ("claim_id", "document_id", "published", "start", "end", "source_name", "source_kind",
+               "source_side", "source_role", "source_channel", "quote", "event_type", "sub_event_type",
+               "status", "places", "text")
+
+
+def claims_csv(stream: TextIO, stored: Iterable[StoredClaim]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows_from_store(stored):
+        claim, source, event = row.claim, row.claim.source, row.claim.event
+        writer.writerow([claim.id, row.document_id, row.published, claim.start, claim.end, source.name,
+                         source.kind, source.side, source.role or "", source.channel or "", claim.quote or "",
+                         event.event_type if event else "", event.sub_event_type if event else "",
+                         event.status if event else "", "; ".join(p.name for p in row.places), claim.text])
+
+
+def document_view(console: Console, extraction: Extraction) -> None:
+    """The document's text with places (cyan) and captions (dim italic) marked, then its claims."""
+    document = extraction.document
+    console.rule(f"{document.id}  {document.title or ''}".strip())
+    for label, value in (("source", document.source), ("outlet", document.outlet), ("channel", document.channel),
+                         ("published", document.published), ("url", document.url)):
+        if value:
+            console.print(f"[bold]{label}:[/bold] ", Text(str(value)))
+    text = Text(document.text)
+    for caption in document.captions:
+        text.stylize("dim italic", caption.start, caption.end)
+    for place in extraction.places:
+        text.stylize("bold cyan", place.start, place.end)
+    console.print(text)
+    for removed in document.removed:
+        console.print(Text(f"removed ({removed.reason}): {removed.text}", style="dim strike"))
+    claims_table(console, rows_from_extraction(extraction), title="claims")
+
+
+def ingest_summary(console: Console, report: IngestReport) -> None:
+    console.print(
+        f"{report.count('ingested')} files ingested, {report.count('unchanged')} unchanged, "
+        f"{report.count('failed')} failed; {report.documents_new} new documents, "
+        f"{report.documents_unchanged} already stored", highlight=False)
+    for error in report.errors:
+        console.print(Text(f"failed: {error}", style="red"))

@@ -1,0 +1,58 @@
+"""Shared fixtures. The spaCy pipeline and the built-in gazetteer load once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "reports"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "bakhmut-2023-07-09.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sitrep_home(tmp_path_factory) -> Path:
+    """Keep the gazetteer cache and default database out of the user's data directory."""
+    home = Path(os.environ.get("SITREP_TEST_HOME") or tmp_path_factory.mktemp("sitrep-home"))
+    os.environ["SITREP_HOME"] = str(home)
+    os.environ.pop("SITREP_DB", None)
+    from sitrep.settings import get_settings
+
+    get_settings.cache_clear()
+    return home
+
+
+@pytest.fixture(scope="session")
+def settings(sitrep_home):
+    from sitrep.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def pipeline(settings):
+    from sitrep.pipeline import Pipeline
+
+    return Pipeline(settings)
+
+
+@pytest.fixture()
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the seed article is not at {SEED} (it lives in ../shared, outside the repo)")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def make_document():
+    """A Document from text, as a reader would make it."""
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    def make(text: str, **metadata) -> Document:
+        return Document(id=document_id(text), source=metadata.pop("source", "test.txt"), text=text, **metadata)
+
+    return make

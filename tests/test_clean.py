@@ -1,0 +1,111 @@
+import datetime as dt
+
+import pytest
+
+from sitrep.clean import clean, normalise, paragraphs
+
+
+def test_seed_captions_boilerplate_and_dateline(seed_text, make_document):
+    document = clean(make_document(seed_text))
+    assert document.published == dt.date(2023, 7, 9)
+    assert [caption.credit.endswith("/AP") for caption in document.captions] == [True, True, True]
+    for caption in document.captions:
+        assert document.text[caption.start:caption.end] == caption.text
+        assert "/AP" not in caption.text
+    reasons = {removed.reason for removed in document.removed}
+    assert reasons == {"dateline", "ad"}
+    assert "ADVERTISEMENT" not in document.text
+    assert not document.text.startswith("date")
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Advertisement", "ad"),
+    ("ADVERTISEMENT", "ad"),
+    ("Scroll to continue reading", "ad"),
+    ("Sign up for our daily war briefing newsletter", "newsletter"),
+    ("Read more: Kyiv says it has retaken ground near Robotyne", "related-link"),
+    ("Share this article", "share"),
+    ("Follow us on Telegram for live updates", "promo"),
+    ("© 2023 Kyiv Daily Monitor. All rights reserved.", "copyright"),
+])
+def test_boilerplate_lines_are_removed_with_reason(line, reason, make_document):
+    text = f"date 2023-08-01\nShelling hit Orikhiv overnight, the regional governor said.\n\n{line}\n\nTwo people were hurt."
+    document = clean(make_document(text))
+    assert line not in document.text
+    assert {"text": line, "reason": reason} in [removed.model_dump() for removed in document.removed]
+    assert "Two people were hurt." in document.text
+
+
+def test_body_sentences_with_boilerplate_words_stay(make_document):
+    text = ("The brigade said the advertisement for recruits drew hundreds of volunteers in Dnipro.\n\n"
+            "Read more about the evacuation in our explainer, officials in Kupiansk said on Monday after days of shelling.")
+    document = clean(make_document(text))
+    assert document.removed == []
+    assert "advertisement for recruits" in document.text
+
+
+@pytest.mark.parametrize("line, text, credit", [
+    ("Firefighters work at a damaged grain terminal in Odesa - Oleksii Riabko/AP",
+     "Firefighters work at a damaged grain terminal in Odesa", "Oleksii Riabko/AP"),
+    ("Soldiers of a Ukrainian assault brigade near Robotyne - Reuters",
+     "Soldiers of a Ukrainian assault brigade near Robotyne", "Reuters"),
+    ("A destroyed bridge over the Oskil river near Kupiansk - Photo: AFP via Getty Images",
+     "A destroyed bridge over the Oskil river near Kupiansk", "Photo: AFP via Getty Images"),
+])
+def test_captions_kept_as_paragraphs_with_credit(line, text, credit, make_document):
+    body = "Russian forces shelled the town again on Tuesday, the local administration said."
+    document = clean(make_document(f"{body}\n{line}\n\n{body}"))
+    assert len(document.captions) == 1
+    caption = document.captions[0]
+    assert (caption.text, caption.credit) == (text, credit)
+    assert document.text[caption.start:caption.end] == text
+    assert document.text.split("\n\n") == [body, text, body]
+
+
+def test_quoted_remark_with_agency_is_not_a_caption(make_document):
+    document = clean(make_document('"We are holding the line near Avdiivka," a commander told reporters - AP'))
+    assert document.captions == []
+
+
+@pytest.mark.parametrize("first_paragraph, expected_date, rest", [
+    ("ZAPORIZHZHIA, Aug 2, 2023 (Frontline Wire) - A missile hit the city centre.", dt.date(2023, 8, 2),
+     "A missile hit the city centre."),
+    ("KYIV, July 9 (Reuters) - Air defence was active over the capital.", None,
+     "Air defence was active over the capital."),
+    ("date 2023-07-14\nHeavy fighting continued near Klishchiivka.", dt.date(2023, 7, 14),
+     "Heavy fighting continued near Klishchiivka."),
+    ("Published: 22 June 2023\nShelling hit Avdiivka.", dt.date(2023, 6, 22), "Shelling hit Avdiivka."),
+])
+def test_datelines(first_paragraph, expected_date, rest, make_document):
+    document = clean(make_document(first_paragraph))
+    assert document.published == expected_date
+    assert document.text == rest
+    assert document.removed[0].reason == "dateline"
+
+
+def test_wire_dateline_without_year_uses_reader_year(make_document):
+    document = clean(make_document("KYIV, July 9 (Reuters) - Sirens sounded.", published=dt.date(2023, 7, 10)))
+    assert document.published == dt.date(2023, 7, 10)  # the reader's date wins; the dateline is removed
+    assert document.text == "Sirens sounded."
+
+
+def test_normalise_quotes_spaces_and_invisible_characters():
+    raw = "\u201cWe advanced\u201d,\u00a0said the\u200b commander\u2019s  aide.\r\nNext\tline"
+    assert normalise(raw) == '"We advanced", said the commander\'s aide.\nNext line'
+
+
+def test_hard_wrapped_lines_join_but_short_lines_do_not(make_document):
+    wrapped = ("Ukrainian forces pressed their attacks south of Bakhmut on\n"
+               "Sunday, according to the general staff.\n"
+               "Headline style line\n"
+               "another line")
+    document = clean(make_document(wrapped))
+    assert document.text.split("\n\n") == [
+        "Ukrainian forces pressed their attacks south of Bakhmut on Sunday, according to the general staff.",
+        "Headline style line", "another line"]
+
+
+def test_paragraph_offsets_point_into_text(make_document):
+    document = clean(make_document("One para here.\n\nTwo para here.\nA - Reuters wire credit line"))
+    for start, text in paragraphs(document.text):
+        assert document.text[start:start + len(text)] == text
