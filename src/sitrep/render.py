@@ -17,6 +17,8 @@ from sitrep.store import StoredClaim
 
 # Long claim texts are shortened in tables; the full text is in jsonl/csv output and `sitrep show`.
 TABLE_TEXT_CHARS = 160
+# Below this many columns a six-column table wraps every cell into a tall strip; list instead.
+WIDE_CONSOLE = 120
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,28 @@ def rows_from_store(stored: Iterable[StoredClaim]) -> list[ClaimRow]:
 
 
 def claims_table(console: Console, rows: list[ClaimRow], title: str | None = None) -> None:
+    """A table on a wide console; on a narrow one (or a pipe), two lines per claim."""
+    if console.width < WIDE_CONSOLE:
+        _claims_list(console, rows, title)
+    else:
+        _claims_grid(console, rows, title)
+    console.print(f"{len(rows)} claims", style="dim")
+
+
+def _claims_list(console: Console, rows: list[ClaimRow], title: str | None) -> None:
+    if title:
+        console.rule(title)
+    for row in rows:
+        source = row.claim.source
+        header = Text.assemble((row.document_id[:8], "dim"), " ", row.published, "  ", (source.name, "bold"),
+                               f" ({source.kind}/{source.side})")
+        if row.places:
+            header.append("  @ " + ", ".join(_place_label(place) for place in row.places), style="cyan")
+        console.print(header, soft_wrap=True)
+        console.print(Text("    " + _shorten(row.claim.text)), soft_wrap=True)
+
+
+def _claims_grid(console: Console, rows: list[ClaimRow], title: str | None) -> None:
     table = Table(title=title, show_lines=False, expand=False)
     for column, style in (("doc", "dim"), ("date", ""), ("source", "bold"), ("kind/side", ""),
                           ("claim", ""), ("places", "cyan")):
@@ -51,10 +75,10 @@ def claims_table(console: Console, rows: list[ClaimRow], title: str | None = Non
         table.add_row(row.document_id[:8], row.published, source.name, f"{source.kind}/{source.side}",
                       _shorten(claim.text), ", ".join(_place_label(place) for place in row.places))
     console.print(table)
-    console.print(f"{len(rows)} claims", style="dim")
 
 
 def _shorten(text: str) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= TABLE_TEXT_CHARS else text[: TABLE_TEXT_CHARS - 1] + "…"
 
 
@@ -63,15 +87,24 @@ def _place_label(place: Place) -> str:
 
 
 def documents_table(console: Console, documents: list[Document]) -> None:
-    table = Table()
-    for column in ("id", "published", "outlet", "channel", "title", "chars"):
-        table.add_column(column, overflow="fold")
-    for document in documents:
-        table.add_row(document.id, document.published.isoformat() if document.published else "",
-                      document.outlet or "", document.channel or "", _shorten(document.title or document.text[:80]),
-                      str(len(document.text)))
-    console.print(table)
+    if console.width < WIDE_CONSOLE:
+        for document in documents:
+            console.print(Text.assemble((document.id, "dim"), " ", _date(document), "  ",
+                                        (document.outlet or "", "bold"), f" [{document.channel or '-'}]"), soft_wrap=True)
+            console.print(Text("    " + _shorten(document.title or document.text[:80])), soft_wrap=True)
+    else:
+        table = Table()
+        for column in ("id", "published", "outlet", "channel", "title", "chars"):
+            table.add_column(column, overflow="fold", no_wrap=column in {"id", "published", "chars"})
+        for document in documents:
+            table.add_row(document.id, _date(document), document.outlet or "", document.channel or "",
+                          _shorten(document.title or document.text[:80]), str(len(document.text)))
+        console.print(table)
     console.print(f"{len(documents)} documents", style="dim")
+
+
+def _date(document: Document) -> str:
+    return document.published.isoformat() if document.published else ""
 
 
 CSV_COLUMNS = ("claim_id", "document_id", "published", "start", "end", "source_name", "source_kind",
