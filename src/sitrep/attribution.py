@@ -25,6 +25,8 @@ QUOTE_SHARE_TO_CONTINUE = 0.6
 FRAME_DEPS = frozenset({"ROOT", "parataxis"})
 # Parts of the subject that are not the name: "X, commander of ..., said"; "officials speaking on ...".
 NAME_CUT_DEPS = frozenset({"appos", "relcl", "acl", "punct"})
+# Fronted adverbials parsed into the subject: "North of Bakhmut, near Soledar, Ukraine's military said".
+LEADING_CUT_DEPS = frozenset({"npadvmod", "advmod", "prep"})
 REFERRING_WORDS = frozenset({"mr", "mrs", "ms", "dr", "the", "this", "that"})
 
 
@@ -141,7 +143,8 @@ def _reporting_subject(sentence):
     verbs = [token for token in sentence if token.lower_ in lexicon().verbs and token.pos_ in {"VERB", "AUX"}
              and token.dep_ in FRAME_DEPS]
     for verb in sorted(verbs, key=_depth):
-        subjects = [child for child in verb.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        # Only an active subject speaks: "shelling was reported" names no speaker.
+        subjects = [child for child in verb.children if child.dep_ == "nsubj"]
         if subjects and subjects[0].pos_ not in {"DET"}:
             return _name_and_role(subjects[0]) + (subjects[0],)
     return None
@@ -159,7 +162,7 @@ def _name_and_role(head) -> tuple[str, str | None]:
     skipped = set()
     role = None
     for child in head.children:
-        if child.dep_ in NAME_CUT_DEPS:
+        if child.dep_ in NAME_CUT_DEPS or (child.i < head.i and child.dep_ in LEADING_CUT_DEPS):
             skipped.update(token.i for token in child.subtree)
             if child.dep_ == "appos" and role is None:
                 role = head.doc[child.left_edge.i: child.right_edge.i + 1].text.strip(" ,;")
