@@ -101,7 +101,7 @@ class Attributor:
         if name is None:
             return None
         channel = channel_of(sentence.text)
-        resolved = self._resolve_reference(name, head)
+        resolved = self._resolve_reference(name)
         if resolved is not None:
             # Same speaker, but the channel belongs to this statement ("he wrote on Telegram").
             return resolved.model_copy(update={"channel": channel})
@@ -109,7 +109,7 @@ class Attributor:
         self.speakers.append((source, head.ent_type_ == "PERSON"))
         return source
 
-    def _resolve_reference(self, name: str, head) -> Source | None:
+    def _resolve_reference(self, name: str) -> Source | None:
         """'he', 'it', 'Mr Freedman', 'the ministry' -> an earlier speaker, if one fits."""
         words = name.lower().split()
         lex = lexicon()

@@ -94,15 +94,15 @@ def ingest(paths: list[str], store: Store, pipeline_factory: Callable[[], Pipeli
     for path in files:
         outcome = FileOutcome(path)
         report.files.append(outcome)
-        fresh = []
+        fresh: dict[str, Document] = {}
         for document in read_documents(path, settings, input_format, outcome):
-            if store.has_document(document.id) or any(document.id == seen.id for seen in fresh):
+            if document.id in fresh or store.has_document(document.id):
                 outcome.unchanged += 1
             else:
-                fresh.append(document)
+                fresh[document.id] = document
         if fresh:
             pipeline = pipeline or pipeline_factory()
-            for extraction in pipeline.pipe(fresh):
+            for extraction in pipeline.pipe(fresh.values()):
                 # add() is False when another writer stored the same document meanwhile.
                 if store.add(extraction):
                     outcome.new += 1
