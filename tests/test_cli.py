@@ -140,3 +140,15 @@ def test_unopenable_database_is_one_line(runner, tmp_path):
 def test_schema_command_prints_json_schema(runner):
     schema = json.loads(run(runner, "schema").stdout)
     assert schema["title"] == "sitrep extraction record"
+
+
+def test_untrusted_text_is_not_rich_markup(runner, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the table layout
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(json.dumps({"text": "Shelling hit [bold red]Kherson[/bold red] today, the governor said.",
+                                   "outlet": "[link=https://evil.example]Bad[/link] Outlet"}) + "\n")
+    run(runner, "ingest", hostile, "--db", db)
+    for args in (["claims"], ["documents"]):
+        result = run(runner, *args, "--db", db)
+        assert result.exit_code == 0
+        assert "[link=https://evil.example]" in result.stdout or "[bold red]" in result.stdout

@@ -72,9 +72,14 @@ def _claims_grid(console: Console, rows: list[ClaimRow], title: str | None) -> N
     for row in rows:
         claim = row.claim
         source = claim.source
-        table.add_row(row.document_id[:8], row.published, source.name, f"{source.kind}/{source.side}",
-                      _shorten(claim.text), ", ".join(_place_label(place) for place in row.places))
+        table.add_row(*_plain(row.document_id[:8], row.published, source.name, f"{source.kind}/{source.side}",
+                              _shorten(claim.text), ", ".join(_place_label(place) for place in row.places)))
     console.print(table)
+
+
+def _plain(*cells: str) -> list[Text]:
+    """Cells as Text, never markup: outlet names and posts are untrusted and may hold "[...]"."""
+    return [Text(cell) for cell in cells]
 
 
 def _shorten(text: str) -> str:
@@ -97,8 +102,8 @@ def documents_table(console: Console, documents: list[Document]) -> None:
         for column in ("id", "published", "outlet", "channel", "title", "chars"):
             table.add_column(column, overflow="fold", no_wrap=column in {"id", "published", "chars"})
         for document in documents:
-            table.add_row(document.id, _date(document), document.outlet or "", document.channel or "",
-                          _shorten(document.title or document.text[:80]), str(len(document.text)))
+            table.add_row(*_plain(document.id, _date(document), document.outlet or "", document.channel or "",
+                                  _shorten(document.title or document.text[:80]), str(len(document.text))))
         console.print(table)
     console.print(f"{len(documents)} documents", style="dim")
 
