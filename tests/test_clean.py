@@ -51,6 +51,8 @@ def test_body_sentences_with_boilerplate_words_stay(make_document):
      "Soldiers of a Ukrainian assault brigade near Robotyne", "Reuters"),
     ("A destroyed bridge over the Oskil river near Kupiansk - Photo: AFP via Getty Images",
      "A destroyed bridge over the Oskil river near Kupiansk", "Photo: AFP via Getty Images"),
+    ("A burnt-out tank lies in a field near Orikhiv. Photo: Ivan Sydorenko/AFP via Getty Images",
+     "A burnt-out tank lies in a field near Orikhiv", "Photo: Ivan Sydorenko/AFP via Getty Images"),
 ])
 def test_captions_kept_as_paragraphs_with_credit(line, text, credit, make_document):
     body = "Russian forces shelled the town again on Tuesday, the local administration said."

@@ -652,3 +652,24 @@ def test_iter_inputs_missing_path(tmp_path: Path) -> None:
 )
 def test_guess_language(text: str, expected: str | None) -> None:
     assert guess_language(text) == expected
+
+
+def test_html_figure_captions_reach_the_text_as_captions(tmp_path):
+    """trafilatura drops <figcaption>; the reader appends it so cleaning can keep it as a caption."""
+    from sitrep.clean import clean
+
+    page = (
+        "<html><head><title>Shelling in Nikopol</title></head><body><article>"
+        "<h1>Shelling in Nikopol</h1>"
+        "<figure><img src='a.jpg'><figcaption>Rescuers clear rubble in Nikopol on Monday - Olena Hrytsenko/AP"
+        "</figcaption></figure>"
+        + "".join(f"<p>Russian artillery fired across the Dnipro at Nikopol again, paragraph {n} of the report, "
+                  "the regional governor said on Monday morning.</p>" for n in range(6))
+        + "</article></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    [document] = list(read_input(str(path), Settings()))
+    cleaned = clean(document)
+    assert [(c.text, c.credit) for c in cleaned.captions] == [
+        ("Rescuers clear rubble in Nikopol on Monday", "Olena Hrytsenko/AP")]

@@ -62,7 +62,23 @@ def read_html(data: bytes, source: str) -> ReadResult:
         text = element_text(tree.body) if tree.find("body") is not None else ""
     if not text:
         raise InputError(source, "no readable text in the HTML page")
+    text = _with_figure_captions(text, tree)
     yield make_document(text, source, channel="web", published=published, **_metadata(extracted))
+
+
+def _with_figure_captions(text: str, tree: lxml_html.HtmlElement) -> str:
+    """Append the page's <figcaption>s as paragraphs of their own.
+
+    trafilatura drops figure captions, but they carry photo credits and describe what was seen; the
+    cleaning stage recognises a caption line by its credit ("... - Name/AP") and keeps it as a caption.
+    They go after the body because the figure's place among trafilatura's paragraphs is not known.
+    """
+    captions = []
+    for node in tree.iter("figcaption"):
+        caption = " ".join(node.text_content().split())
+        if caption and caption not in text and caption not in captions:
+            captions.append(caption)
+    return "\n\n".join([text, *captions])
 
 
 def _metadata(extracted: trafilatura.settings.Document | None) -> dict[str, str | None]:
