@@ -8,59 +8,33 @@ were still processed), 2 usage or configuration error, 3 internal error.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitrep import __version__, render, service
-from sitrep.errors import SitrepError
+from sitrep.commands import evaluate, gazetteer
+from sitrep.commands.common import EXIT_INPUT_FAILED, EXIT_USAGE, err, guarded, out
+from sitrep.commands.common import fail as _fail
+from sitrep.commands.resolve import resolve
 from sitrep.models import Extraction
 from sitrep.settings import Settings, get_settings
 from sitrep.store import Store
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
 app = typer.Typer(help="sitrep: sourced, geolocated, time-resolved event data from war reporting.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console(soft_wrap=False)
-err = Console(stderr=True, soft_wrap=True)
+app.add_typer(gazetteer.app, name="gazetteer")
+app.add_typer(evaluate.app, name="eval")
+app.command()(resolve)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database path or URL (default: SITREP_DB, "
                                                  "else SITREP_HOME/sitrep.db).")]
 FormatOption = Annotated[Optional[str], typer.Option("--input-format", help="Override format detection: "
                                                      "text, html, feed, telegram or jsonl.")]
-
-
-def _fail(message: str, code: int) -> None:
-    err.print(f"sitrep: {message}", markup=False, highlight=False)
-    raise typer.Exit(code)
-
-
-def guarded(command):
-    """Turn sitrep's errors into one line and an exit code; hide tracebacks of the unexpected."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except SitrepError as error:
-            _fail(str(error), EXIT_USAGE)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence for the user
-            if os.environ.get("SITREP_DEBUG"):
-                raise
-            _fail(f"internal error: {type(error).__name__}: {error} (set SITREP_DEBUG=1 for details)",
-                  EXIT_INTERNAL)
-    return wrapper
 
 
 def _settings(db: str | None = None) -> Settings:

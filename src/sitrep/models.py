@@ -72,19 +72,25 @@ class Document(Record):
 
 class Place(Record):
     """A place mention resolved against the gazetteer. ``precision`` follows ACLED's geo codes:
-    1 the settlement itself, 2 near it or its district, 3 the region, 4 the country."""
+    1 the settlement itself, 2 near it or its district, 3 the region, 4 the country. A mention
+    that cannot be resolved keeps ``geonameid``, coordinates and precision null and says why in
+    ``unresolved``: sitrep never falls back silently to a region or country centroid."""
 
     mention: str
     start: int
     end: int
     geonameid: int | None = None
-    name: str
+    name: str | None = None
     feature: str | None = Field(None, description="GeoNames feature code: PPL, PPLA, ADM1, PCLI, ...")
     admin1: str | None = None
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
     lat: float | None = None
     lon: float | None = None
-    precision: Literal[1, 2, 3, 4]
+    precision: Literal[1, 2, 3, 4] | None = None
+    kind: Literal["toponym", "demonym"] = Field(
+        "toponym", description="A demonym ('Turkish') names a country's people, not a location of events.")
+    candidates: int = Field(0, description="How many gazetteer entries carry this name.")
+    unresolved: str | None = Field(None, description="Why the mention has no coordinates, when it has none.")
 
 
 class Source(Record):
@@ -98,27 +104,57 @@ class Source(Record):
 
 
 class Actor(Record):
+    """Who acts or is acted upon, resolved against the actor catalogue where possible."""
+
     name: str
     side: Side = "unknown"
     kind: str | None = None
+    id: str | None = Field(None, description="Actor catalogue id (sitrep/data/actors.yaml).")
+    acled: str | None = Field(None, description="ACLED's actor name, e.g. 'Military Forces of Russia (2000-)'.")
+    mention: str | None = Field(None, description="The words of the text that name the actor.")
+    start: int | None = None
+    end: int | None = None
 
 
 class EventDate(Record):
+    """When the event happened (not when it was reported): a range with a precision."""
+
     start: dt.date
     end: dt.date
     precision: DatePrecision
+    expression: str | None = Field(None, description="The words that gave the date ('yesterday', 'in May').")
+    anchor: Literal["published", "text", "absolute"] = Field(
+        "published", description="What the date was computed from: the publication date, another date "
+        "in the text, or nothing (an absolute date).")
+
+
+class Quantity(Record):
+    """A number the claim states: casualties (counted conservatively, as ACLED does), equipment or a
+    distance. Vague amounts ('dozens') are not numbers and are not kept."""
+
+    kind: Literal["killed", "wounded", "captured", "missing", "casualties", "equipment", "distance", "other"]
+    value: float
+    unit: str | None = Field(None, description="km, m, ... for distances; the item for equipment ('tanks').")
+    approximate: bool = False
+    text: str
+    start: int
+    end: int
 
 
 class Event(Record):
+    """What the claim says happened, coded in ACLED's terms (docs/acled-mapping.md)."""
+
     event_type: str | None = None
     sub_event_type: str | None = None
-    mode: str | None = None
+    mode: str | None = Field(None, description="artillery, missile, drone, airstrike, glide bomb, armour, ...")
     status: Status = "asserted"
+    trigger: str | None = Field(None, description="The word or phrase that signals the event.")
     actor1: Actor | None = None
     actor2: Actor | None = None
     place: int | None = Field(None, description="Index into the record's places.")
     date: EventDate | None = None
-    fatalities: int | None = None
+    fatalities: int | None = Field(None, description="Deaths stated as a number; null when none is stated.")
+    quantities: list[Quantity] = []
 
 
 class Claim(Record):

@@ -1,0 +1,7 @@
+"""``sitrep eval geoparse|events``: accuracy against external gold sets (measuring only)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Measure accuracy on external gold sets.", no_args_is_help=True)
