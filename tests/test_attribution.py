@@ -90,3 +90,47 @@ def test_seed_speakers(pipeline, seed_text, make_document):
     assert any("Ministry of Defence" in name for name in speakers)
     captions = [claim for claim in extraction.claims if claim.source.channel == "photo caption"]
     assert len(captions) == 3
+
+
+KNOWN = """Rybar wrote that Ukrainian assault groups had entered the eastern part of Andriivka.
+
+Igor Konashenkov said Russian units had repelled four attacks near Klishchiivka.
+
+Some Russian military bloggers claimed the village was lost. The blogger who first reported it later deleted the post, but he said the retreat was orderly."""
+
+
+@pytest.fixture(scope="module")
+def known(pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    return pipeline.process(Document(id=document_id(KNOWN), source="k.txt", text=KNOWN))
+
+
+@pytest.mark.parametrize("words, name, kind, side", [
+    ("entered the eastern part", "Rybar", "milblogger", "RU"),
+    ("repelled four attacks", "Igor Konashenkov", "military", "RU"),
+])
+def test_known_speakers_get_kind_side_and_role(known, words, name, kind, side):
+    source = claim_containing(known, words).source
+    assert (source.name, source.kind, source.side) == (name, kind, side)
+    assert source.role  # from the known-speakers table, since the text gives none
+
+
+def test_telegram_channel_is_its_own_known_speaker(pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    text = "Ukrainian units tried to break through near Robotyne and were pushed back with losses."
+    document = Document(id=document_id(text), source="t.json", outlet="Rybar", channel="telegram", text=text)
+    source = pipeline.process(document).claims[0].source
+    assert (source.name, source.kind, source.side, source.channel) == ("Rybar", "milblogger", "RU", "telegram")
+
+
+def test_unknown_outlet_stays_an_outlet(pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    text = "Shelling hit a school in Kherson on Tuesday morning."
+    document = Document(id=document_id(text), source="t.txt", outlet="Black Sea Herald", text=text)
+    assert pipeline.process(document).claims[0].source.kind == "outlet"

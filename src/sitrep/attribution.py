@@ -38,6 +38,7 @@ class Lexicon:
     channels: list[tuple[re.Pattern[str], str]]
     kinds: list[tuple[str, re.Pattern[str]]]
     sides: list[tuple[str, re.Pattern[str]]]
+    known: list[tuple[re.Pattern[str], dict]]  # known speakers (data/sources.yaml), longest names first
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -55,7 +56,24 @@ def lexicon() -> Lexicon:
         channels=[(re.compile(rule["cue"], re.IGNORECASE), rule["channel"]) for rule in raw["channels"]],
         kinds=[(kind, _words(words)) for kind, words in raw["kinds"].items()],
         sides=[(side, _words(words)) for side, words in raw["sides"].items()],
+        known=_known_speakers(),
     )
+
+
+def _known_speakers() -> list[tuple[re.Pattern[str], dict]]:
+    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("sources.yaml").read_text("utf-8"))
+    entries = sorted(raw["sources"], key=lambda entry: -max(len(name) for name in entry["names"]))
+    # Case matters for short names ("AP", "ISW") that are also ordinary words or word parts.
+    return [(re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(n) for n in entry['names'])})(?![\w'])"), entry)
+            for entry in entries]
+
+
+def known_speaker(name: str) -> dict | None:
+    """The sources.yaml entry whose name appears in ``name`` ("Colonel General Oleksandr Syrskyi")."""
+    for pattern, entry in lexicon().known:
+        if pattern.search(name):
+            return entry
+    return None
 
 
 @dataclass
@@ -87,11 +105,17 @@ class Attributor:
         return Attribution(self.default_source(), quote, framed=False)
 
     def default_source(self) -> Source:
-        if self.document.outlet:
-            channel = self.document.channel if self.document.channel == "telegram" else None
-            kind = "unknown" if channel == "telegram" else "outlet"
-            return Source(name=self.document.outlet, kind=kind, channel=channel)
-        return Source(name="narrator", kind="narrator")
+        """The outlet speaks where nobody else does; a Telegram channel is its own speaker."""
+        outlet = self.document.outlet
+        if not outlet:
+            return Source(name="narrator", kind="narrator")
+        channel = "telegram" if self.document.channel == "telegram" else None
+        known = known_speaker(outlet)
+        if known is not None:
+            return Source(name=outlet, kind=known["kind"], side=known["side"], role=known.get("role"),
+                          channel=channel)
+        kind = classify_kind(outlet) or ("unknown" if channel == "telegram" else "outlet")
+        return Source(name=outlet, kind=kind, side=classify_side(outlet), channel=channel)
 
     def _caption_source(self, credit: str) -> Source:
         return Source(name=credit, kind=classify_kind(credit) or "journalist", channel="photo caption")
@@ -121,8 +145,10 @@ class Attributor:
             known = speaker.name.lower()
             if known == name.lower():
                 return speaker
-            # "Mr Freedman" or "the ministry": a title or article plus a word of the earlier name.
-            if words[-1] in known.split() and (words[0] in REFERRING_WORDS or len(words) == 1):
+            # "Mr Freedman", "the ministry", "the blogger" (after "bloggers"): a title or article plus
+            # a word of the earlier name, singular or plural.
+            known_words = {word.rstrip("s") for word in known.split()}
+            if words[-1].rstrip("s") in known_words and (words[0] in REFERRING_WORDS or len(words) == 1):
                 return speaker
         return None
 
@@ -172,7 +198,13 @@ def _name_and_role(head) -> tuple[str, str | None]:
 
 
 def make_source(name: str, role: str | None, channel: str | None) -> Source:
+    """A speaker from the report's words, completed from the known-speakers table: the table's side
+    is trusted over words in the role, the report's own role over the table's."""
     described = f"{name} {role or ''}"
+    known = known_speaker(name)
+    if known is not None:
+        return Source(name=name, kind=known["kind"], side=known["side"], role=role or known.get("role"),
+                      channel=channel)
     return Source(name=name, kind=classify_kind(described) or "unknown", side=classify_side(described),
                   role=role, channel=channel)
 
