@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from sitrep.commands import eval_events
+
 app = typer.Typer(help="Measure accuracy on external gold sets.", no_args_is_help=True)
+app.command("events")(eval_events.events)
