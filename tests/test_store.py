@@ -378,23 +378,38 @@ def test_errors_are_kept_once(memory_store: Store):
 
 
 def test_migrate_twice_changes_nothing(file_store: Store):
-    assert file_store.schema_version() == LATEST_VERSION == 1
-    assert migrate(file_store.engine) == 1
-    assert migrate(file_store.engine) == 1
+    assert file_store.schema_version() == LATEST_VERSION
+    assert migrate(file_store.engine) == LATEST_VERSION
+    assert migrate(file_store.engine) == LATEST_VERSION
     with file_store.engine.connect() as connection:
         versions = connection.execute(select(schema_version.c.version, schema_version.c.description)).all()
-    assert [version for version, _ in versions] == [1]
+    assert [version for version, _ in versions] == list(range(1, LATEST_VERSION + 1))
+
+
+def test_version_1_database_is_upgraded_and_its_places_still_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
+    with Store.open(url) as store, store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE places DROP COLUMN record")  # as version 1 made it
+    monkeypatch.undo()
+    extraction = kharkiv_record()
+    with Store.open(url) as store:
+        assert store.schema_version() == LATEST_VERSION
+        store.add(extraction)
+        assert store.get_extraction(extraction.document.id).places == extraction.places
 
 
 def test_database_newer_than_the_code_is_refused(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'sitrep.db'}"
     with Store.open(url) as store, store.engine.begin() as connection:
         connection.execute(insert(schema_version).values(
-            version=7, description="from the future", applied_at=dt.datetime.now(dt.UTC)))
+            version=70, description="from the future", applied_at=dt.datetime.now(dt.UTC)))
     with pytest.raises(StoreError) as raised:
         Store.open(url)
     assert str(raised.value) == (
-        f"{tmp_path / 'sitrep.db'}: database schema version 7 is newer than this sitrep (knows 1); upgrade sitrep"
+        f"{tmp_path / 'sitrep.db'}: database schema version 70 is newer than this sitrep (knows {LATEST_VERSION});"
+        " upgrade sitrep"
     )
 
 
@@ -405,13 +420,14 @@ def test_failed_migration_is_rolled_back_whole(tmp_path: Path, monkeypatch: pyte
 
     url = f"sqlite:///{tmp_path / 'sitrep.db'}"
     Store.open(url).close()
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, Migration(2, "control", half_done)))
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    following = LATEST_VERSION + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, Migration(following, "control", half_done)))
+    monkeypatch.setattr(migrations, "LATEST_VERSION", following)
     with pytest.raises(RuntimeError, match="step 2 broke"):
         Store.open(url)
     monkeypatch.undo()
     with Store.open(url) as store, store.engine.connect() as connection:
-        assert store.schema_version() == 1
+        assert store.schema_version() == LATEST_VERSION
         assert "control_changes" not in inspect(connection).get_table_names()
 
 
@@ -423,9 +439,9 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
             return store.schema_version()
 
     with ThreadPoolExecutor(max_workers=6) as pool:
-        assert list(pool.map(open_and_count, range(6))) == [1] * 6
+        assert list(pool.map(open_and_count, range(6))) == [LATEST_VERSION] * 6
     with Store.open(url) as store, store.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(schema_version)).scalar_one() == 1
+        assert connection.execute(select(func.count()).select_from(schema_version)).scalar_one() == LATEST_VERSION
 
 
 # Integrity

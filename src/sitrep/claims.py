@@ -1,32 +1,59 @@
-"""Claim candidates: each sentence of the cleaned text that says something, with its source.
+"""Claims: each sentence of the cleaned text that says something, who says it, and what event it
+reports, coded in ACLED's terms.
 
-Event typing (issue #4) fills ``Claim.event``; until then it stays null, which the record allows.
+For each sentence, in text order:
+  attribution.py  who asserts it (speaker, kind, side, role, channel, quote)
+  events.py       ACLED event type and sub-type, mode, status and trigger; None when no event
+  actors.py       actor mentions, resolved by the speaker's side, and their roles around the trigger
+  timeparse.py    the event date, from the sentence's own time words or the publication date
+  numbers.py      casualties, equipment and distances; ACLED-style fatalities
+The sentence's place is the most precise resolved toponym inside it (geoparse.py ran before).
 """
 
 from __future__ import annotations
 
-from sitrep.attribution import Attributor
-from sitrep.models import Caption, Claim, Document
+import datetime as dt
+import re
+
+from sitrep.actors import assign_roles, find_actors
+from sitrep.attribution import Attribution, Attributor
+from sitrep.events import EventTyping, classify
+from sitrep.models import Caption, Claim, Document, Event, EventDate, Place
 from sitrep.nlp import Paragraph
+from sitrep.numbers import fatalities, quantities
+from sitrep.timeparse import DateResolver
 
 # A sentence with fewer words than this is a heading, a byline or a fragment, not a statement.
 MIN_CLAIM_WORDS = 4
-# Confidence that the sentence is a statement by the given source: rule-based constants until a
-# model is calibrated (issue #4). A named speaker in the sentence is the strongest signal.
-CONFIDENCE_FRAMED = 0.7
-CONFIDENCE_DEFAULT_SOURCE = 0.5
+# An asserted event that ended this long before publication is background ("historical"), not news.
+# A week covers weekly round-ups (ISW, the UK MoD); older events are recalled, not reported.
+HISTORICAL_AFTER_DAYS = 14
+# Confidence that the claim is coded right: base by how the source was found, times a factor for
+# the event coding. Set from the team's gold set (tests/gold/claims.jsonl, `sitrep eval claims`):
+# see docs/decisions.md for the figures they come from.
+CONFIDENCE_FRAMED = 0.9
+CONFIDENCE_DEFAULT_SOURCE = 0.8
+EVENT_FACTOR = 0.8
+NO_EVENT_FACTOR = 0.9
+# "the village", "the town": the settlement the report has just named.
+_SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamlet)\b(?! of)", re.IGNORECASE)
 
 
-def claims_of(document: Document, paragraphs: list[Paragraph]) -> list[Claim]:
-    """Claims for one document, in text order, from its parsed paragraphs."""
+def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Place] = ()) -> list[Claim]:
+    """Claims for one document, in text order, from its parsed paragraphs and its places."""
     attributor = Attributor(document)
+    dates = DateResolver(document.published)
     claims: list[Claim] = []
     for paragraph in sorted(paragraphs, key=lambda p: p.start):
         credit = _caption_credit(document.captions, paragraph.start)
         for sentence in paragraph.doc.sents:
             if sum(1 for token in sentence if token.is_alpha) < MIN_CLAIM_WORDS:
                 continue
-            claims.append(_claim(document, paragraph.start, sentence, attributor, credit))
+            attribution = attributor.attribute(sentence, credit)
+            start = paragraph.start + sentence.start_char
+            date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
+            event = _event(document, paragraph, sentence, attribution, places, date)
+            claims.append(_claim(document, paragraph.start, sentence, attribution, event))
     return claims
 
 
@@ -37,12 +64,67 @@ def _caption_credit(captions: list[Caption], start: int) -> str | None:
     return None
 
 
-def _claim(document: Document, offset: int, sentence, attributor: Attributor, credit: str | None) -> Claim:
+def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attribution,
+           places: list[Place], date: EventDate | None) -> Event | None:
+    typing = classify(sentence)
+    if typing is None:
+        return None
+    offset = paragraph.start
+    actors = find_actors(sentence, attribution.source.side, offset)
+    actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
+    found = quantities(sentence.text, offset + sentence.start_char)
+    date = date or _publication_date(document)
+    return Event(
+        event_type=typing.event_type, sub_event_type=typing.sub_event_type, mode=typing.mode,
+        status=_status(typing.status, date, document.published), trigger=typing.trigger,
+        actor1=actor1, actor2=actor2,
+        place=_place_index(places, sentence, offset + sentence.start_char, offset + sentence.end_char,
+                           offset + typing.trigger_start),
+        date=date, fatalities=fatalities(found), quantities=found,
+    )
+
+
+def _trigger_index(sentence, typing: EventTyping) -> int | None:
+    for token in sentence:
+        if token.idx <= typing.trigger_start < token.idx + len(token.text) + 1:
+            return token.i
+    return None
+
+
+def _publication_date(document: Document) -> EventDate | None:
+    """Without time words, ACLED's convention: the event is dated by its report."""
+    if document.published is None:
+        return None
+    return EventDate(start=document.published, end=document.published, precision="day", anchor="published")
+
+
+def _status(status: str, date: EventDate | None, published: dt.date | None) -> str:
+    if status == "asserted" and date is not None and published is not None and date.expression:
+        if (published - date.end).days > HISTORICAL_AFTER_DAYS:
+            return "historical"
+    return status
+
+
+def _place_index(places: list[Place], sentence, start: int, end: int, trigger: int) -> int | None:
+    """The event's place: the most precise resolved toponym in the sentence, nearest the trigger; else,
+    for "the village" / "the town", the last settlement named before the sentence."""
+    usable = [(index, place) for index, place in enumerate(places)
+              if place.kind == "toponym" and place.precision is not None]
+    inside = [(index, place) for index, place in usable if start <= place.start < end]
+    if inside:
+        return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
+    if _SETTLEMENT_REFERENCE.search(sentence.text):
+        earlier = [index for index, place in usable if place.end <= start and place.precision <= 2]
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None) -> Claim:
     start = offset + sentence.start_char
     end = offset + sentence.end_char
-    attribution = attributor.attribute(sentence, credit)
+    base = CONFIDENCE_FRAMED if attribution.framed else CONFIDENCE_DEFAULT_SOURCE
     return Claim(
         id=f"{document.id}:{start}-{end}", start=start, end=end, text=document.text[start:end],
-        confidence=CONFIDENCE_FRAMED if attribution.framed else CONFIDENCE_DEFAULT_SOURCE,
-        source=attribution.source, quote=attribution.quote, event=None,
+        confidence=round(base * (EVENT_FACTOR if event else NO_EVENT_FACTOR), 3),
+        source=attribution.source, quote=attribution.quote, event=event,
     )

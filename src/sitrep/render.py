@@ -88,6 +88,8 @@ def _shorten(text: str) -> str:
 
 
 def _place_label(place: Place) -> str:
+    if place.precision is None:
+        return f"{place.mention} (unresolved)"
     return f"{place.name} ({place.precision})"
 
 
@@ -125,7 +127,7 @@ def claims_csv(stream: TextIO, stored: Iterable[StoredClaim]) -> None:
         writer.writerow([claim.id, row.document_id, row.published, claim.start, claim.end, source.name,
                          source.kind, source.side, source.role or "", source.channel or "", claim.quote or "",
                          event.event_type if event else "", event.sub_event_type if event else "",
-                         event.status if event else "", "; ".join(p.name for p in row.places), claim.text])
+                         event.status if event else "", "; ".join(p.name or p.mention for p in row.places), claim.text])
 
 
 def document_view(console: Console, extraction: Extraction) -> None:

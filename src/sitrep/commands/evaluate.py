@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from sitrep.commands import eval_events
+from sitrep.commands import eval_claims, eval_events, eval_geoparse
 
 app = typer.Typer(help="Measure accuracy on external gold sets.", no_args_is_help=True)
 app.command("events")(eval_events.events)
+app.command("geoparse")(eval_geoparse.geoparse)
+app.command("claims")(eval_claims.claims)

@@ -34,8 +34,16 @@ def _create_v1(connection: Connection) -> None:
     schema.metadata.create_all(connection, tables=list(schema.DATA_TABLES), checkfirst=False)
 
 
+def _add_place_record(connection: Connection) -> None:
+    # Places gained fields (kind, candidates, unresolved) that only the whole record keeps. A new
+    # database already has the column from step 1 (create_all builds today's tables).
+    if "record" not in {column["name"] for column in inspect(connection).get_columns("places")}:
+        connection.exec_driver_sql("ALTER TABLE places ADD COLUMN record TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, places, claims and ingest errors", _create_v1),
+    Migration(2, "places keep their whole record as JSON", _add_place_record),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

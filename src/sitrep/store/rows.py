@@ -45,13 +45,14 @@ def place_row(document_id: str, idx: int, place: Place) -> dict[str, Any]:
         "start_offset": place.start,
         "end_offset": place.end,
         "geonameid": place.geonameid,
-        "name": place.name,
+        "name": place.name or place.mention,
         "feature": place.feature,
         "admin1": place.admin1,
         "country": place.country,
         "lat": place.lat,
         "lon": place.lon,
-        "precision": place.precision,
+        "precision": place.precision or 0,
+        "record": place.model_dump_json(),
     }
 
 
@@ -101,7 +102,9 @@ def document_from_row(row: RowMapping) -> Document:
 
 
 def place_from_row(row: RowMapping) -> Place:
-    return Place(
+    if row["record"]:
+        return Place.model_validate_json(row["record"])
+    return Place(  # a row written before schema version 2
         mention=row["mention"],
         start=row["start_offset"],
         end=row["end_offset"],

@@ -91,13 +91,14 @@ places = Table(
     Column("start_offset", Integer, nullable=False),
     Column("end_offset", Integer, nullable=False),
     Column("geonameid", Integer),
-    Column("name", Text, nullable=False),
+    Column("name", Text, nullable=False, comment="The gazetteer name, or the mention when unresolved."),
     Column("feature", String(16)),
     Column("admin1", Text),
     Column("country", String(2)),
     Column("lat", Float),
     Column("lon", Float),
-    Column("precision", Integer, nullable=False),
+    Column("precision", Integer, nullable=False, comment="0 for an unresolved mention."),
+    Column("record", Text, comment="The whole Place as JSON (schema version 2 on)."),
 )
 
 claims = Table(
