@@ -11,13 +11,14 @@ narrator when the outlet is unknown. Issue #4 deepens all of this; the record do
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-from sitrep.models import Document, Source
+from sitrep.models import Document, Place, Source
 
 _QUOTED = re.compile(r'"([^"]{3,})"')
 # A sentence at least this share quoted, with no frame of its own, continues the last speaker.
@@ -28,6 +29,10 @@ NAME_CUT_DEPS = frozenset({"appos", "relcl", "acl", "punct"})
 # Fronted adverbials parsed into the subject: "North of Bakhmut, near Soledar, Ukraine's military said".
 LEADING_CUT_DEPS = frozenset({"npadvmod", "advmod", "prep"})
 REFERRING_WORDS = frozenset({"mr", "mrs", "ms", "dr", "the", "this", "that"})
+# Speakers who, without a stated side, speak for the country where they are (governors, police,
+# officials); and the sides that a place can give them.
+LOCAL_KINDS = frozenset({"government", "official", "military"})
+LOCAL_SIDES = frozenset({"UA", "RU"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Lexicon:
     verbs: frozenset[str]
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
+    document_nouns: frozenset[str]
     channels: list[tuple[re.Pattern[str], str]]
     kinds: list[tuple[str, re.Pattern[str]]]
     sides: list[tuple[str, re.Pattern[str]]]
@@ -53,6 +59,7 @@ def lexicon() -> Lexicon:
         verbs=frozenset(raw["reporting_verbs"]),
         person_pronouns=frozenset(raw["person_pronouns"]),
         group_pronouns=frozenset(raw["group_pronouns"]),
+        document_nouns=frozenset(raw["document_nouns"]),
         channels=[(re.compile(rule["cue"], re.IGNORECASE), rule["channel"]) for rule in raw["channels"]],
         kinds=[(kind, _words(words)) for kind, words in raw["kinds"].items()],
         sides=[(side, _words(words)) for side, words in raw["sides"].items()],
@@ -88,15 +95,18 @@ class Attributor:
     """Per-document state: the speakers seen so far, for pronouns and carried quotes."""
 
     document: Document
+    places: list[Place] = field(default_factory=list)  # the document's resolved places, for sides
     speakers: list[tuple[Source, bool]] = field(default_factory=list)  # (speaker, is a person)
     last: Source | None = None
 
-    def attribute(self, sentence, caption_credit: str | None = None) -> Attribution:
-        """The source of one spaCy sentence (a Span)."""
+    def attribute(self, sentence, caption_credit: str | None = None, offset: int = 0) -> Attribution:
+        """The source of one spaCy sentence (a Span); ``offset`` is its paragraph's document offset."""
         quote = quoted_text(sentence.text)
         if caption_credit is not None:
             return Attribution(self._caption_source(caption_credit), quote, framed=True)
-        speaker = self._framed_speaker(sentence)
+        start = offset + sentence.start_char
+        nearby = [place for place in self.places if start <= place.start < offset + sentence.end_char]
+        speaker = self._framed_speaker(sentence, nearby)
         if speaker is not None:
             self.last = speaker
             return Attribution(speaker, quote, framed=True)
@@ -120,7 +130,7 @@ class Attributor:
     def _caption_source(self, credit: str) -> Source:
         return Source(name=credit, kind=classify_kind(credit) or "journalist", channel="photo caption")
 
-    def _framed_speaker(self, sentence) -> Source | None:
+    def _framed_speaker(self, sentence, nearby: list[Place]) -> Source | None:
         name, role, head = _according_to(sentence) or _reporting_subject(sentence) or (None, None, None)
         if name is None:
             return None
@@ -130,13 +140,32 @@ class Attributor:
             # Same speaker, but the channel belongs to this statement ("he wrote on Telegram").
             return resolved.model_copy(update={"channel": channel})
         source = make_source(name, role, channel)
+        if source.side == "unknown" and source.kind in LOCAL_KINDS:
+            source = source.model_copy(update={"side": self._local_side(source, nearby)})
         self.speakers.append((source, head.ent_type_ == "PERSON"))
         return source
+
+    def _local_side(self, source: Source, nearby: list[Place]) -> str:
+        """A governor, police or officials with no side of their own speak for the country they are
+        in: the place named in their role, else in the sentence, else the document's main country."""
+        described = f"{source.name} {source.role or ''}"
+        sided = [place for place in nearby if place.country in LOCAL_SIDES and place.precision is not None]
+        for place in sided:
+            if place.mention in described:
+                return place.country
+        if sided:
+            return sided[0].country
+        countries = Counter(place.country for place in self.places
+                            if place.country in LOCAL_SIDES and place.kind == "toponym" and place.precision)
+        return countries.most_common(1)[0][0] if countries else "unknown"
 
     def _resolve_reference(self, name: str) -> Source | None:
         """'he', 'it', 'Mr Freedman', 'the ministry' -> an earlier speaker, if one fits."""
         words = name.lower().split()
         lex = lexicon()
+        if len(words) == 2 and words[0] == "the" and words[1] in lex.document_nouns:
+            # "according to the update" / "the agency said": the last organisation that spoke.
+            return next((speaker for speaker, is_person in reversed(self.speakers) if not is_person), None)
         if len(words) == 1 and words[0] in lex.person_pronouns | lex.group_pronouns:
             wants_person = words[0] in lex.person_pronouns
             return next((speaker for speaker, is_person in reversed(self.speakers) if is_person == wants_person),
@@ -184,7 +213,14 @@ def _depth(token) -> int:
 
 
 def _name_and_role(head) -> tuple[str, str | None]:
-    """The speaker's name (the subject without appositives and clauses) and role (its appositive)."""
+    """The speaker's name (the subject without appositives and clauses) and role (its appositive).
+    "the regional governor, Vyacheslav Gladkov": the appositive is the name and the head the role."""
+    named = next((child for child in head.children if child.dep_ == "appos" and child.pos_ == "PROPN"
+                  and child.ent_type_ == "PERSON"), None)
+    if named is not None and head.pos_ == "NOUN":
+        role = head.doc[head.left_edge.i: named.left_edge.i].text.strip(" ,;")
+        name = head.doc[named.left_edge.i: named.right_edge.i + 1].text.strip(" ,;")
+        return name, role or None
     skipped = set()
     role = None
     for child in head.children:
@@ -210,10 +246,15 @@ def make_source(name: str, role: str | None, channel: str | None) -> Source:
 
 
 def classify_kind(text: str) -> str | None:
-    for kind, pattern in lexicon().kinds:
-        if pattern.search(text):
-            return kind
-    return None
+    """The kind whose longest cue appears in ``text``: "head of the military administration" is
+    government ("military administration"), not military ("military"). Ties go to the earlier kind."""
+    best: tuple[int, int, str] | None = None
+    for order, (kind, pattern) in enumerate(lexicon().kinds):
+        for match in pattern.finditer(text):
+            candidate = (-len(match.group()), order, kind)
+            if best is None or candidate < best:
+                best = candidate
+    return best[2] if best else None
 
 
 def classify_side(text: str) -> str:

@@ -41,7 +41,7 @@ _SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamle
 
 def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Place] = ()) -> list[Claim]:
     """Claims for one document, in text order, from its parsed paragraphs and its places."""
-    attributor = Attributor(document)
+    attributor = Attributor(document, places=list(places))
     dates = DateResolver(document.published)
     claims: list[Claim] = []
     for paragraph in sorted(paragraphs, key=lambda p: p.start):
@@ -49,7 +49,7 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
         for sentence in paragraph.doc.sents:
             if sum(1 for token in sentence if token.is_alpha) < MIN_CLAIM_WORDS:
                 continue
-            attribution = attributor.attribute(sentence, credit)
+            attribution = attributor.attribute(sentence, credit, paragraph.start)
             start = paragraph.start + sentence.start_char
             date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
             event = _event(document, paragraph, sentence, attribution, places, date)
