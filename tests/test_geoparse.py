@@ -1,4 +1,8 @@
+import shutil
+from dataclasses import dataclass
+
 import pytest
+from conftest import SHARED
 
 from sitrep.clean import clean
 
@@ -17,7 +21,7 @@ def places_of(pipeline, make_document, text):
     ("Drones hit an oil depot in Crimea overnight.", "Crimea", "Autonomous Republic of Crimea", 3, "ADM1"),
 ])
 def test_places_resolved_with_precision(pipeline, make_document, text, mention, name, precision, feature):
-    places = places_of(pipeline, make_document, text)
+    places = [p for p in places_of(pipeline, make_document, text) if p.kind == "toponym"]
     assert [(p.mention, p.name, p.precision, p.feature) for p in places] == [(mention, name, precision, feature)]
 
 
@@ -32,8 +36,8 @@ def test_donetsk_city_prefers_ukraine(pipeline, make_document):
     "Russian units withdrew from the position.",
     "The victory was short-lived.",
 ])
-def test_common_words_and_demonyms_are_not_places(pipeline, make_document, text):
-    assert places_of(pipeline, make_document, text) == []
+def test_common_words_and_demonyms_are_not_toponyms(pipeline, make_document, text):
+    assert [p for p in places_of(pipeline, make_document, text) if p.kind == "toponym"] == []
 
 
 def test_mention_spans_are_exact(pipeline, make_document):
@@ -64,3 +68,241 @@ def test_clean_then_geoparse_offsets_survive_captions(pipeline, make_document):
     extraction = pipeline.process(make_document(text))
     assert clean(make_document(text)).text == extraction.document.text
     assert [p.mention for p in extraction.places] == ["Avdiivka", "Avdiivka"]
+
+
+# --- recognition and resolution rules, on the built-in gazetteer ------------------------------------
+
+def toponyms(places):
+    return [place for place in places if place.kind == "toponym"]
+
+
+def test_institutions_are_actors_not_places(pipeline, make_document):
+    places = places_of(pipeline, make_document, "The Kremlin said strikes on Belgorod would be answered.")
+    assert [p.mention for p in places] == ["Belgorod"]
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Shelling went on across the Zaporzhzhia region overnight.", "Zaporzhzhia region"),
+    ("Troops took two villages on the border of Zaporzhzhzia and Donetsk regions.", "Zaporzhzhzia"),
+])
+def test_misspelt_region_resolves_by_fuzzy_match(pipeline, make_document, text, mention):
+    places = places_of(pipeline, make_document, text)
+    [place] = [p for p in places if p.mention == mention]
+    assert (place.name, place.feature, place.precision) == ("Zaporizhzhia Oblast", "ADM1", 3)
+
+
+def test_coordinated_regions_are_regions_not_cities(pipeline, make_document):
+    places = places_of(pipeline, make_document, "Strikes hit the Kherson and Donetsk regions on Friday.")
+    assert [(p.mention, p.feature, p.precision) for p in places] == [("Kherson", "ADM1", 3), ("Donetsk", "ADM1", 3)]
+
+
+def test_spatial_phrase_lowers_precision(pipeline, make_document):
+    places = places_of(pipeline, make_document, "They dug in on the southern fringe of Bakhmut, near a canal.")
+    assert [(p.mention, p.precision) for p in places] == [("Bakhmut", 2)]
+
+
+def test_unknown_place_after_a_cue_is_kept_unresolved(pipeline, make_document):
+    places = places_of(pipeline, make_document, "Fighting went on for the village of Zzyzxovka all week.")
+    [place] = places
+    assert (place.mention, place.unresolved) == ("Zzyzxovka", "not in gazetteer")
+    assert (place.lat, place.lon, place.precision) == (None, None, None)
+
+
+def test_demonyms_resolve_to_their_country(pipeline, make_document):
+    if not getattr(pipeline.gazetteer, "demonyms", None):
+        pytest.skip("this gazetteer has no demonyms yet (they come with sitrep.gazetteer's world tables)")
+    places = places_of(pipeline, make_document, "Ukrainian forces shelled the position.")
+    assert [(p.mention, p.kind, p.country, p.precision) for p in places] == [("Ukrainian", "demonym", "UA", 4)]
+
+
+def test_geoparse_keeps_offsets_into_the_raw_text(pipeline):
+    text = "Smoke over Avdiivka - Ivan Petrenko/Reuters\n\n\nADVERTISEMENT\n\nShelling of Kramatorsk went on."
+    places = pipeline.geoparse(text)
+    assert [p.mention for p in places] == ["Avdiivka", "Kramatorsk"]
+    assert all(text[p.start:p.end] == p.mention for p in places)
+
+
+def test_fuzzy_guard_refuses_short_and_common_words(pipeline):
+    from sitrep.geoparse.lookup import fuzzy_name
+
+    assert fuzzy_name(pipeline.gazetteer, "zaporzhzhia", wants_region=True) is not None
+    assert fuzzy_name(pipeline.gazetteer, "lyman", wants_region=False) is None  # too short to guess
+    assert fuzzy_name(pipeline.gazetteer, "general", wants_region=False) is None
+
+
+# --- resolve_mentions --------------------------------------------------------------------------------
+
+def spans_of(text, *phrases):
+    return [(text.index(phrase), text.index(phrase) + len(phrase)) for phrase in phrases]
+
+
+def test_resolve_mentions_gives_one_place_per_span_in_order(pipeline):
+    from sitrep.geoparse import resolve_mentions
+
+    text = "Drones hit Kramatorsk and the Donetsk region; Qwxtrovo was quiet."
+    places = resolve_mentions(text, spans_of(text, "Donetsk region", "Kramatorsk", "Qwxtrovo"), pipeline.gazetteer)
+    assert [(p.mention, p.feature, p.precision) for p in places] == [
+        ("Donetsk region", "ADM1", 3), ("Kramatorsk", "PPL", 1), ("Qwxtrovo", None, None)]
+    assert places[2].unresolved == "not in gazetteer"
+
+
+def test_resolve_mentions_refuses_a_span_outside_the_text(pipeline):
+    from sitrep.errors import InputError
+    from sitrep.geoparse import resolve_mentions
+
+    with pytest.raises(InputError, match="not inside the text"):
+        resolve_mentions("Kyiv", [(0, 10)], pipeline.gazetteer)
+
+
+# --- resolution with context, on a small gazetteer of real places written for these tests -----------
+
+@dataclass(frozen=True)
+class FakeEntry:
+    geonameid: int
+    name: str
+    feature: str
+    admin1: str
+    country: str
+    lat: float
+    lon: float
+    population: int = 0
+
+
+class FakeGazetteer:
+    """Two Andriivkas (Donetsk and Kharkiv oblasts), Odesa and Odessa (Texas), their regions."""
+
+    def __init__(self):
+        import ahocorasick
+
+        self.entries = [
+            FakeEntry(1, "Andriivka", "PPL", "05", "UA", 48.50, 37.97, 400),
+            FakeEntry(2, "Andriivka", "PPL", "07", "UA", 49.53, 36.64, 500),
+            FakeEntry(3, "Kramatorsk", "PPL", "05", "UA", 48.72, 37.56, 150_000),
+            FakeEntry(4, "Donetsk Oblast", "ADM1", "05", "UA", 48.0, 37.7),
+            FakeEntry(5, "Kharkiv Oblast", "ADM1", "07", "UA", 49.5, 36.5),
+            FakeEntry(6, "Odesa", "PPLA", "17", "UA", 46.48, 30.73, 1_000_000),
+            FakeEntry(7, "Odessa", "PPL", "TX", "US", 31.85, -102.37, 120_000),
+            FakeEntry(8, "Texas", "ADM1", "TX", "US", 31.25, -99.25, 29_000_000),
+            FakeEntry(9, "Ukraine", "PCLI", "00", "UA", 49.0, 32.0, 44_000_000),
+        ]
+        self.by_name = {}
+        for index, entry in enumerate(self.entries):
+            self.by_name.setdefault(entry.name.lower(), []).append(index)
+        self.by_name["odessa"] = [5, 6]
+        self.region_short = {"donetsk": 3, "kharkiv": 4}
+        self.demonyms = {"ukrainian": 8}
+        self.automaton = ahocorasick.Automaton()
+        for key in [*self.by_name, *self.region_short]:
+            self.automaton.add_word(key, key)
+        self.automaton.make_automaton()
+
+    def candidates(self, name):
+        return [self.entries[index] for index in self.by_name.get(name.lower(), [])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Andriivka was shelled overnight.", None),
+    ("Andriivka, in the Donetsk region, was shelled overnight.", 1),
+    ("Andriivka in the Kharkiv region was shelled overnight.", 2),
+    ("Fighting near Kramatorsk and Andriivka went on.", 1),
+])
+def test_context_picks_among_namesakes(text, expected):
+    from sitrep.geoparse import PlaceHints, find_places
+
+    [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Andriivka"]
+    assert place.geonameid == expected
+    if expected is None:
+        assert place.unresolved == "ambiguous: 2 candidates, no context" and place.lat is None
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Odessa saw heavy rain.", "UA"),
+    ("Oil output near Odessa, Texas, fell.", "US"),
+    ("Ukrainian officials in Odessa said the port reopened.", "UA"),
+])
+def test_country_focus_comes_from_the_document(text, country):
+    from sitrep.geoparse import PlaceHints, find_places
+
+    [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Odessa"]
+    assert place.country == country
+
+
+def test_demonym_is_its_own_kind_and_never_a_settlement():
+    from sitrep.geoparse import PlaceHints, find_places
+
+    places = find_places("Ukrainian drones hit Kramatorsk.", FakeGazetteer(), PlaceHints())
+    assert [(p.mention, p.kind, p.precision) for p in places] == [
+        ("Ukrainian", "demonym", 4), ("Kramatorsk", "toponym", 1)]
+
+
+# --- the seed article (../shared) --------------------------------------------------------------------
+
+BAKHMUT = (48.5953, 37.9990)
+KLISHCHIIVKA = (48.5340, 37.9700)
+
+
+def km_between(a, b):
+    from sitrep.geoparse.resolve import _distance_km
+
+    return _distance_km(a, b)
+
+
+def test_seed_places(pipeline, make_document, seed_text):
+    places = places_of(pipeline, make_document, seed_text)
+    bakhmut = [p for p in places if p.mention == "Bakhmut"]
+    assert bakhmut and all(km_between(BAKHMUT, (p.lat, p.lon)) < 5 for p in bakhmut)
+    [misspelt] = [p for p in places if p.mention.startswith("Zaporzhzh")]
+    assert (misspelt.name, misspelt.precision) == ("Zaporizhzhia Oblast", 3)
+    regions = [p for p in places if p.mention == "Donetsk region"]
+    assert regions and all(p.precision == 3 and p.feature == "ADM1" for p in regions)
+    assert not [p for p in places if "Kremlin" in p.mention]
+
+
+@pytest.mark.parametrize("text, resolved", [
+    ("Shelling near Kramatorrsk, Ukraine, went on.", True),
+    ("Shelling near Kramatorrsk went on.", False),
+])
+def test_misspelt_settlement_needs_its_country_named(text, resolved):
+    from sitrep.geoparse import PlaceHints, find_places
+
+    [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Kramatorrsk"]
+    assert (place.name == "Kramatorsk") is resolved
+    assert (place.unresolved is None) is resolved
+
+
+UA_DUMP = SHARED / "data" / "gazetteer" / "UA.zip"
+
+
+@pytest.fixture(scope="module")
+def ua_pipeline(pipeline, settings, tmp_path_factory):
+    """A pipeline whose gazetteer also holds the GeoNames dump of Ukraine, imported once into a
+    temporary SITREP_HOME (the built-in layer's cache is copied there so that it is not rebuilt)."""
+    if not UA_DUMP.exists():
+        pytest.skip(f"the GeoNames dump of Ukraine is not at {UA_DUMP} (it lives in ../shared)")
+    geonames = pytest.importorskip("sitrep.gazetteer.geonames", reason="the GeoNames importer is not there yet")
+    from sitrep.gazetteer import load_gazetteer
+    from sitrep.pipeline import Pipeline
+
+    home = tmp_path_factory.mktemp("sitrep-home-ua")
+    ua_settings = settings.with_overrides(home=home)
+    (home / "cache").mkdir()
+    for layer in (settings.home / "cache").glob("builtin-layer-*"):
+        shutil.copy(layer, home / "cache" / layer.name)
+    geonames.add_country("UA", str(UA_DUMP), ua_settings)
+    return Pipeline(ua_settings, nlp=pipeline.nlp, gazetteer=load_gazetteer(ua_settings))
+
+
+def test_seed_places_with_ukraine_imported(ua_pipeline, make_document, seed_text):
+    places = places_of(ua_pipeline, make_document, seed_text)
+    bakhmut = [p for p in places if p.mention == "Bakhmut"]
+    assert bakhmut and all(km_between(BAKHMUT, (p.lat, p.lon)) < 5 and p.feature.startswith("PPL") for p in bakhmut)
+    klishchiivka = [p for p in places if p.mention == "Klishchiivka"]
+    assert klishchiivka and all(km_between(KLISHCHIIVKA, (p.lat, p.lon)) < 8 for p in klishchiivka)
+    [misspelt] = [p for p in places if p.mention.startswith("Zaporzhzh")]
+    assert (misspelt.feature, misspelt.admin1, misspelt.precision) == ("ADM1", "26", 3)
+
+
+def test_frontline_village_resolves_by_its_region(ua_pipeline):
+    places = ua_pipeline.geoparse("Russian troops shelled Andriivka in the Donetsk region on Tuesday.")
+    [village] = [p for p in places if p.mention == "Andriivka"]
+    assert (village.country, village.admin1, village.feature[:3]) == ("UA", "05", "PPL")

@@ -3,7 +3,7 @@
 Stages, in order (each owns one module):
   clean      (clean.py)        text -> cleaned text, captions, removed boilerplate, dateline date
   parse      (nlp.py)          paragraphs -> spaCy sentences, tokens and entities
-  geoparse   (geoparse.py)     gazetteer matches kept on proper nouns -> places with precision
+  geoparse   (geoparse/)       names, entities and cues -> places resolved in context, with precision
   claims     (claims.py)       sentences -> claims, each with its source (attribution.py)
 The spaCy model and the gazetteer are loaded once, when the pipeline is built.
 """
@@ -16,10 +16,10 @@ from itertools import islice
 
 from sitrep.claims import claims_of
 from sitrep.clean import clean, paragraphs
-from sitrep.gazetteer.builtin import Gazetteer, load_builtin
+from sitrep.gazetteer import Gazetteer, load_gazetteer
 from sitrep.geoparse import find_places
-from sitrep.models import Document, Extraction
-from sitrep.nlp import Paragraph, load_model, parse_paragraphs, proper_offsets
+from sitrep.models import Document, Extraction, Place
+from sitrep.nlp import Paragraph, load_model, parse_paragraphs, place_hints
 from sitrep.settings import Settings, get_settings
 
 # Documents cleaned and parsed together: enough paragraphs to fill spaCy's batches, few enough
@@ -31,7 +31,7 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, nlp=None, gazetteer: Gazetteer | None = None):
         self.settings = settings or get_settings()
         self.nlp = nlp or load_model(self.settings.spacy_model)
-        self.gazetteer = gazetteer or load_builtin(self.settings.home / "cache")
+        self.gazetteer = gazetteer or load_gazetteer(self.settings)
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """One extraction per document, in input order."""
@@ -53,6 +53,11 @@ class Pipeline:
             yield self._extract(document, parsed[index])
 
     def _extract(self, document: Document, parsed: list[Paragraph]) -> Extraction:
-        proper = set().union(*(proper_offsets(paragraph) for paragraph in parsed))
-        places = find_places(document.text, self.gazetteer, proper)
-        return Extraction(document=document, places=places, claims=claims_of(document, parsed))
+        places = find_places(document.text, self.gazetteer, place_hints(parsed))
+        return Extraction(document=document, places=places, claims=claims_of(document, parsed, places))
+
+    def geoparse(self, text: str) -> list[Place]:
+        """Places of a raw text, with offsets into ``text`` itself: paragraphs are split as cleaning
+        splits them, but nothing is cleaned away. This is what end-to-end evaluation calls."""
+        items = [(0, start, paragraph) for start, paragraph in paragraphs(text)]
+        return find_places(text, self.gazetteer, place_hints(parse_paragraphs(self.nlp, items)))

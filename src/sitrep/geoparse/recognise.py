@@ -1,0 +1,356 @@
+"""Recognition: where a document names places, and what kind of place each phrase asks for.
+
+Four sources, in order of trust; a later one never overlaps an earlier one:
+  1. gazetteer names found by the Aho-Corasick automaton, on word boundaries, capitalised, and covered
+     by a proper noun or an entity (Cyrillic skips the spaCy check: the English model cannot tag it);
+  2. demonyms ("Ukrainian"), as their own kind of mention (spaCy sometimes tags them GPE);
+  3. spaCy's GPE/LOC/FAC entities, whether the gazetteer knows them or not;
+  4. capitalised names after or before a place cue ("the village of X", "X region", "the X direction").
+Each mention then gets a role from the words around it: "X region" asks for a region, "the village of X"
+for a settlement, "X raion" for a district, and a near cue ("south of X") lowers the precision.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from sitrep.geoparse.rules import CUE_WINDOW, SUFFIX_WINDOW, Rules, rules
+from sitrep.nlp import PlaceHints
+
+# An all-capital word this short is an acronym (NATO, CNN, BJP) unless spaCy calls it a place.
+ACRONYM_MAX_CHARS = 5
+
+Role = Literal["any", "settlement", "district", "region"]
+Source = Literal["gazetteer", "entity", "cue", "demonym", "given"]
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# The parts of a person entity that look like a name ("George Washington"). The small model sometimes
+# runs one entity over a caption's place and its credit ("Avdiivka - Ivan Petrenko"): split at
+# punctuation, the place stands alone and the credit is still a person.
+_PERSON_NAME = re.compile(r"[\w.'’]+(?:[ -][\w.'’]+)*")
+
+
+@dataclass
+class Mention:
+    """A phrase of the text that names a place; ``name`` is its lower-case gazetteer key."""
+
+    start: int
+    end: int
+    name: str
+    source: Source
+    role: Role = "any"
+    near: bool = False
+    # None for a sure mention; "notable" for a gazetteer match that a notable or nearby place confirms;
+    # "country" for an acronym, which only a country or region confirms.
+    confirm: Literal["notable", "country"] | None = None
+
+    @property
+    def kind(self) -> Literal["toponym", "demonym"]:
+        return "demonym" if self.source == "demonym" else "toponym"
+
+
+def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
+    """Every place mention of ``text``, in order, with its role (see the module docstring)."""
+    rule = rules()
+    lowered = lower_same_length(text)
+    taken = _Spans()
+    demonyms = _demonym_mentions(text, getattr(gazetteer, "demonyms", None) or {})
+    peoples = {(mention.start, mention.end) for mention in demonyms}
+    for mention in _gazetteer_mentions(text, lowered, gazetteer, hints, rule):
+        if (mention.start, mention.end) not in peoples:  # "Canadian" is the people, not the Texas town
+            taken.add(mention)
+    for found in (demonyms, _entity_mentions(text, hints, rule), _cue_mentions(text, hints, rule)):
+        for mention in found:
+            if not taken.overlaps(mention.start, mention.end):
+                taken.add(mention)
+    mentions = taken.sorted()
+    for mention in mentions:
+        if mention.source != "demonym":
+            assign_role(text, mention, rule)
+    return mentions
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, unless lowering changes its length (a dotted capital I): then character by
+    character, so that offsets into the lowered text are offsets into ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+class _Spans:
+    """Accepted mentions, with a fast overlap test (mentions never overlap each other)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._mentions: list[Mention] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_right(self._starts, start)
+        if index > 0 and self._mentions[index - 1].end > start:
+            return True
+        return index < len(self._starts) and self._starts[index] < end
+
+    def add(self, mention: Mention) -> None:
+        index = bisect_right(self._starts, mention.start)
+        self._starts.insert(index, mention.start)
+        self._mentions.insert(index, mention)
+
+    def sorted(self) -> list[Mention]:
+        return list(self._mentions)
+
+
+def _gazetteer_mentions(text: str, lowered: str, gazetteer, hints: PlaceHints, rule: Rules) -> list[Mention]:
+    """Gazetteer names that are names here. A match inside a GPE/LOC/FAC entity, in Cyrillic or (later,
+    in assign_role) next to a place cue is sure; any other is weak, and resolution keeps a weak one
+    only where it lands on a notable place or one the rest of the document points to."""
+    persons = [span for start, end in _entity_spans(hints, rule.person_labels)
+               for span in _person_names(text, start, end)]
+    person_words = {word.lower() for start, end in persons for word in text[start:end].split()
+                    if " " in text[start:end]}
+    places = _entity_spans(hints, rule.place_labels)
+    numbers = _entity_spans(hints, rule.non_place_labels)
+    found = []
+    for start, end, key in _scan(lowered, gazetteer):
+        if key in rule.stop_names or key in _stop_words() or not is_named(text, start, end, hints):
+            continue  # "The" is no place even inside "The Bahamas"
+        if hints.proper is None or _CYRILLIC.search(text, start, end) is not None or _inside(places, start, end):
+            found.append(Mention(start, end, key, "gazetteer"))  # the English model cannot read Cyrillic
+        elif not (_inside(numbers, start, end) or _common(key, rule)):
+            person = _person_entity(persons, start, end)
+            if person == "part" or (person == "whole" and key in person_words):
+                continue  # "Washington" in "George Washington", and "Washington" alone after it
+            found.append(Mention(start, end, key, "gazetteer",
+                                 confirm="country" if _acronym(text[start:end]) else "notable"))
+    chosen = _longest_first(found)
+    actors = _actor_spans(text, lowered, hints, rule)
+    return [mention for mention in chosen if not _covered(actors, mention.start, mention.end)]
+
+
+def _scan(lowered: str, gazetteer) -> Iterator[tuple[int, int, str]]:
+    """(start, end, key) of every gazetteer name on word boundaries. The index's integer automaton is
+    read directly where there is one: most raw matches end inside a word, and are dropped before
+    their name is looked up."""
+    raw, name_of = getattr(gazetteer.automaton, "raw", None), getattr(gazetteer, "name", None)
+    size = len(lowered)
+    if raw is None or name_of is None:
+        for end_index, key in gazetteer.automaton.iter(lowered):
+            start = end_index - len(key) + 1
+            if on_word_boundaries(lowered, start, end_index + 1):
+                yield start, end_index + 1, key
+        return
+    for end_index, name_id in raw.iter(lowered):
+        end = end_index + 1
+        if end < size and (lowered[end].isalnum() or lowered[end] == "_"):
+            continue
+        key = name_of(name_id)
+        start = end - len(key)
+        if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] in "-_"):
+            yield start, end, key
+
+
+def _common(key: str, rule: Rules) -> bool:
+    """English function and common words ("The", "May", "Bank"): a place only inside a place entity or
+    next to a place cue."""
+    return key in _stop_words() or key in rule.common_words
+
+
+def _acronym(word: str) -> bool:
+    """"NATO", "CNN", "US": GeoNames lists airport codes among alternate names, so an acronym that spaCy
+    does not call a place counts only as a country or region ("US", "DPRK")."""
+    return word.isupper() and word.replace(".", "").isalpha() and len(word.replace(".", "")) <= ACRONYM_MAX_CHARS
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s_start <= start and end <= s_end for s_start, s_end in spans)
+
+
+def on_word_boundaries(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "_")
+
+
+def is_named(text: str, start: int, end: int, hints: PlaceHints) -> bool:
+    """Capitalised, and a proper noun or entity to spaCy (so "Police said" is not the Polish town)."""
+    if not text[start].isupper():
+        return False
+    if hints.proper is None or _CYRILLIC.search(text, start, end):
+        return True
+    return any(offset in hints.proper for offset in range(start, end))
+
+
+def _longest_first(mentions: list[Mention]) -> list[Mention]:
+    """Drop matches inside or across longer ones ("Novosilka" inside "Velyka Novosilka")."""
+    chosen: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if chosen and mention.start < chosen[-1].end:
+            continue
+        chosen.append(mention)
+    return chosen
+
+
+def _entity_spans(hints: PlaceHints, labels: frozenset[str]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, label in hints.entities if label in labels]
+
+
+def _person_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(start + match.start(), start + match.end()) for match in _PERSON_NAME.finditer(text[start:end])]
+
+
+def _person_entity(persons: list[tuple[int, int]], start: int, end: int) -> str | None:
+    """"part" when the match is part of a longer person's name ("George Washington"); "whole" when it is
+    a person entity by itself, which is a person only when the document also uses the word inside a
+    longer name: the small model tags many an unknown town PERSON ("Avdiivka"); else None."""
+    for p_start, p_end in persons:
+        if p_start <= start and end <= p_end:
+            return "whole" if (p_start, p_end) == (start, end) else "part"
+    return None
+
+
+def _actor_spans(text: str, lowered: str, hints: PlaceHints, rule: Rules) -> list[tuple[int, int]]:
+    """Spans of "the Kremlin", "the White House": institutions that speak, not places."""
+    spans = []
+    for start, end, _label in hints.entities:
+        if _strip(text, start, end)[2].lower() in rule.actor_names:
+            spans.append((start, end))
+    for match in rule.actor_pattern.finditer(lowered):
+        if on_word_boundaries(lowered, match.start(), match.end()):
+            spans.append(match.span())
+    return spans
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s_start < end and start < s_end for s_start, s_end in spans)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """The span without a leading "the" and a trailing possessive: "the Black Sea's" -> "Black Sea"."""
+    phrase = text[start:end]
+    leading = _LEADING_THE.match(phrase)
+    if leading:
+        start += leading.end()
+    trailing = _POSSESSIVE.search(text, start, end)
+    if trailing and trailing.start() > start:
+        end = trailing.start()
+    return start, end, text[start:end]
+
+
+def _entity_mentions(text: str, hints: PlaceHints, rule: Rules) -> list[Mention]:
+    mentions = []
+    for start, end, label in hints.entities:
+        if label not in rule.place_labels:
+            continue
+        start, end, phrase = _strip(text, start, end)
+        if start in hints.adjectives and " " not in phrase:
+            continue  # "Ukrainian troops": a people's adjective, which the demonym pass reads
+        if phrase and phrase.lower() not in rule.actor_names and (phrase[0].isupper() or phrase[0].isdigit()):
+            mentions.append(Mention(start, end, phrase.lower(), "entity"))
+    return mentions
+
+
+def _cue_mentions(text: str, hints: PlaceHints, rule: Rules) -> list[Mention]:
+    """Names that a cue marks as places ("the village of X", "X region"), known to the gazetteer or not."""
+    mentions = []
+    for pattern, role in rule.cue_names:
+        for match in pattern.finditer(text):
+            start, end, phrase = _strip(text, *match.span("name"))
+            if phrase and phrase.lower() not in rule.actor_names and is_named(text, start, end, hints):
+                mentions.append(Mention(start, end, phrase.lower(), "cue", role=role))
+    return _longest_first(mentions)
+
+
+def _demonym_mentions(text: str, demonyms: dict) -> list[Mention]:
+    """Capitalised words (or pairs: "South Korean") that the gazetteer knows as a people's name,
+    singular or plural."""
+    if not demonyms:
+        return []
+    words = list(_CAPITALISED_WORD.finditer(text))
+    mentions: list[Mention] = []
+    for index, word in enumerate(words):
+        if mentions and word.start() < mentions[-1].end:
+            continue  # the second word of a pair already taken
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and following.start() == word.end() + 1 and text[word.end()] == " ":
+            key = _demonym_key(text[word.start():following.end()].lower(), demonyms)
+            if key is not None:
+                mentions.append(Mention(word.start(), following.end(), key, "demonym"))
+                continue
+        key = _demonym_key(word.group(0).lower(), demonyms)
+        if key is not None:
+            mentions.append(Mention(word.start(), word.end(), key, "demonym"))
+    return mentions
+
+
+def _demonym_key(word: str, demonyms: dict) -> str | None:
+    if word in demonyms:
+        return word
+    return word[:-1] if word.endswith("s") and word[:-1] in demonyms else None
+
+
+def assign_role(text: str, mention: Mention, rule: Rules) -> None:
+    """Read the words around a mention: region/district suffixes (kept in the mention when singular),
+    a settlement cue before it, and near cues on either side."""
+    after = text[mention.end:mention.end + SUFFIX_WINDOW]
+    before = text[max(0, mention.start - CUE_WINDOW):mention.start]
+    region = rule.region_after.match(after)
+    district = rule.district_after.match(after)
+    if region or district:
+        suffix = region or district
+        mention.role = "region" if region else "district"
+        mention.end += suffix.end()
+    elif mention.role != "any":
+        pass  # a cue already said what the name is
+    elif rule.coordinated_regions.match(text[mention.end:mention.end + 4 * SUFFIX_WINDOW]):
+        mention.role = "region"
+    elif rule.settlement_before.search(before):
+        mention.role = "settlement"
+    if rule.near_before.search(before) or rule.near_after.match(after):
+        mention.near = True
+    if mention.near or mention.role != "any":
+        mention.confirm = None  # a place cue confirms the name
+
+
+def given_mention(text: str, start: int, end: int, gazetteer) -> Mention:
+    """A mention someone else found, read like a recognised one: a demonym when the gazetteer has no
+    place of that name, a region or district when a suffix follows or ends it ("Donetsk region")."""
+    rule = rules()
+    _, _, phrase = _strip(text, start, end)
+    name = phrase.lower()
+    mention = Mention(start, end, name, "given")
+    if not gazetteer.candidates(name):
+        key = _demonym_key(name, getattr(gazetteer, "demonyms", None) or {})
+        if key is not None:
+            return Mention(start, end, key, "demonym")
+        _split_suffix(mention, phrase, rule)
+    assign_role(text, mention, rule)
+    mention.start, mention.end = start, end  # a given span is reported as given
+    return mention
+
+
+def _split_suffix(mention: Mention, phrase: str, rule: Rules) -> None:
+    """ "Donetsk region" -> name "donetsk", role region (when the whole phrase is no gazetteer name)."""
+    words = phrase.rsplit(None, 1)
+    if len(words) != 2:
+        return
+    suffix = " " + words[1]
+    if rule.region_after.match(suffix) and rule.region_after.match(suffix).end() == len(suffix):
+        mention.name, mention.role = words[0].lower(), "region"
+    elif rule.district_after.match(suffix) and rule.district_after.match(suffix).end() == len(suffix):
+        mention.name, mention.role = words[0].lower(), "district"

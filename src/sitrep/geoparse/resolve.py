@@ -1,0 +1,278 @@
+"""Resolution: each mention to one gazetteer entry, ranked with the document as context, and an ACLED
+precision code (1 the settlement, 2 near it or its district, 3 the region, 4 the country).
+
+A candidate's score is the gazetteer's context-free prior (feature and population), plus a bonus when
+the document names its country or its region, minus a penalty that grows with the distance to the
+median point of the document's unambiguous places. So "Donetsk" in a report that names Ukraine is the
+Ukrainian city, and a country focus comes only from the document itself: US news is not read as
+Ukrainian news. A mention that cannot be resolved keeps null coordinates and says why.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sitrep.geoparse import lookup
+from sitrep.geoparse.recognise import Mention
+from sitrep.models import Place
+
+# Bonus when the document names the candidate's country ("Ukraine", "Ukrainian", or a place found only
+# there): worth a hundredfold population, so a named country beats a larger namesake elsewhere.
+COUNTRY_NAMED_BONUS = 2.0
+# Bonus when the document names the candidate's first-level region: stronger than the country's,
+# because it narrows the choice further ("Andriivka" in a report on the Donetsk region).
+REGION_NAMED_BONUS = 3.0
+# Distance penalty: DISTANCE_WEIGHT * log10(1 + km / DISTANCE_SCALE_KM) from the median point of the
+# unambiguous places: about 0.3 at 100 km, 1 at 1,000 km and 2 at 10,000 km.
+DISTANCE_WEIGHT = 1.0
+DISTANCE_SCALE_KM = 100.0
+# A candidate this close to that median point counts as supported by context.
+NEAR_ANCHOR_KM = 300.0
+# A mention informs the context only when its leading candidate beats the runner-up by this much on
+# the prior alone (log10 units: thirtyfold population), or stands alone.
+ANCHOR_MARGIN = 1.5
+# Without any context, the leading candidate must beat the runner-up by this much (log10 units, about
+# threefold population) or the mention is reported as ambiguous instead of guessed.
+AMBIGUITY_MARGIN = 0.5
+# A weak match (a capitalised word that spaCy does not call a place) stands on its own only if its
+# entry's prior reaches this: with sitrep.gazetteer.index.prior, a town of 10,000 people (1 + 4), any
+# seat of a first-level region above 100 people, every region and country.
+NOTABLE_PRIOR = 5.0
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass
+class Lookup:
+    """A mention with the gazetteer entries that fit its role, or the reason there are none."""
+
+    mention: Mention
+    entries: list = field(default_factory=list)
+    named: int = 0  # how many entries carry the name, whatever their role
+    reason: str | None = None
+    corrected: str | None = None  # the gazetteer name a misspelling was matched to
+
+
+@dataclass
+class Context:
+    """What the document names: country codes and (country, admin1) regions, each with the names of
+    the mentions that name them, and the median point. A name is no context for itself: "Minnesota"
+    twice must not pull the village of Minneota, nor "Andriivka" twice settle which Andriivka."""
+
+    countries: dict[str, set[str]]
+    regions: dict[tuple[str, str], set[str]]
+    anchor: tuple[float, float] | None
+
+    def names_country(self, country: str | None, asking: str) -> bool:
+        return bool(self.countries.get(country, set()) - {asking})
+
+    def names_region(self, region: tuple[str | None, str | None], asking: str) -> bool:
+        return bool(self.regions.get(region, set()) - {asking})
+
+
+def resolve(text: str, mentions: list[Mention], gazetteer, context: Iterable[Mention] = ()) -> list[Place]:
+    """One Place per mention, in order. ``context`` holds more mentions of the same text that inform
+    the ranking (countries and regions they name) but are not returned.
+
+    Steps: look up each mention's candidates for its role; gather what the document names (countries,
+    regions, a median point); rank each mention's candidates; build the places."""
+    looked = [look_up(mention, gazetteer) for mention in mentions]
+    extra = [look_up(mention, gazetteer) for mention in context]
+    document = gather_context(looked, extra)
+    places = [_place(text, item, document) for item in looked]
+    return [place for place in places if place is not None]
+
+
+def look_up(mention: Mention, gazetteer) -> Lookup:
+    """Candidates for the mention's role; a misspelt name is tried fuzzily where the guard allows."""
+    if mention.source == "demonym":
+        country = lookup.demonym_country(gazetteer, mention.name)
+        return Lookup(mention, [country], 1) if country else Lookup(mention, reason="demonym of no known country")
+    if mention.role == "region":
+        entries = lookup.region_entries(gazetteer, mention.name)
+        if not entries and _may_be_misspelt(mention):
+            corrected = lookup.fuzzy_name(gazetteer, mention.name, wants_region=True)
+            entries = lookup.region_entries(gazetteer, corrected) if corrected else []
+        return _with_coordinates(Lookup(mention, entries, len(entries),
+                                        None if entries else "no region of that name in the gazetteer"))
+    named = gazetteer.candidates(mention.name)
+    corrected = None
+    if not named and _may_be_misspelt(mention):
+        corrected = lookup.fuzzy_name(gazetteer, mention.name, wants_region=False)
+        named = gazetteer.candidates(corrected) if corrected else []
+    entries = _for_role(named, mention.role)
+    return _with_coordinates(Lookup(mention, entries, len(named), None if entries else "not in gazetteer",
+                                    corrected))
+
+
+def _may_be_misspelt(mention: Mention) -> bool:
+    """The guard: only names that spaCy tags as places, that follow a place cue, or that were given."""
+    return mention.source in ("entity", "cue", "given")
+
+
+def _for_role(entries: list, role: str) -> list:
+    if role == "district":
+        return [e for e in entries if lookup.is_district(e)] or [e for e in entries if lookup.is_settlement(e)]
+    if role == "settlement":
+        return [e for e in entries if lookup.is_settlement(e)] or entries
+    if any(lookup.is_settlement(e) for e in entries):
+        # a bare name is the town, not the district named after it ("Bakhmut", not Bakhmut Raion)
+        return [e for e in entries if not lookup.is_district(e)]
+    return entries
+
+
+def _with_coordinates(item: Lookup) -> Lookup:
+    located = [entry for entry in item.entries if entry.lat is not None and entry.lon is not None]
+    if item.entries and not located:
+        item.reason = "the gazetteer entry has no coordinates"
+    item.entries = located
+    return item
+
+
+def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
+    """What the document names, read from each mention's context-free pick (its prior's favourite,
+    when that favourite leads clearly or stands alone): the countries and regions picked, the country
+    of a picked region or settlement, and the median point of the picked places."""
+    countries: dict[str, set[str]] = {}
+    regions: dict[tuple[str, str], set[str]] = {}
+    points = []
+    for is_mention, item in [*((True, item) for item in looked), *((False, item) for item in extra)]:
+        pick = _provisional(item)
+        if item.mention.confirm and not _stands_alone(pick, item.mention.confirm):
+            continue  # a weak match informs the context only when it needs no context itself
+        if pick is None:
+            continue
+        if pick.country and not lookup.is_continent(pick):
+            countries.setdefault(pick.country, set()).add(item.mention.name)
+        if lookup.is_region(pick) and pick.admin1:
+            regions.setdefault((pick.country, pick.admin1), set()).add(item.mention.name)
+        if is_mention and not _coarse(pick):
+            points.append((pick.lat, pick.lon))
+    anchor = (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)) if points else None
+    return Context(countries, regions, anchor)
+
+
+def _provisional(item: Lookup):
+    """The entry a mention would get with no context, if that is not a guess (see ANCHOR_MARGIN)."""
+    if len(item.entries) == 1:
+        return item.entries[0]
+    if not item.entries:
+        return None
+    first, second = sorted(item.entries, key=lookup.prior, reverse=True)[:2]
+    if lookup.prior(first) - lookup.prior(second) >= ANCHOR_MARGIN:
+        return first
+    countries = {entry.country for entry in item.entries}
+    if len(countries) == 1 and not _coarse(first):
+        return _Country(countries.pop())  # namesakes all in one country still name that country
+    return None
+
+
+@dataclass(frozen=True)
+class _Country:
+    """Stands for "somewhere in this country" when a mention's namesakes share one country."""
+
+    country: str
+    feature: str = "PCLI"
+    admin1: None = None
+    is_country: bool = True
+    is_continent: bool = False
+
+
+def _coarse(entry) -> bool:
+    return lookup.is_country(entry) or lookup.is_continent(entry)
+
+
+def _score(entry, document: Context, asking: str) -> tuple[float, bool]:
+    """The candidate's score and whether anything else in the document supports it."""
+    score = lookup.prior(entry)
+    supported = False
+    if document.names_country(entry.country, asking) and not _coarse(entry):
+        score += COUNTRY_NAMED_BONUS
+        supported = True
+    if document.names_region((entry.country, entry.admin1), asking) and not lookup.is_region(entry):
+        score += REGION_NAMED_BONUS
+        supported = True
+    if document.anchor is not None:
+        distance = _distance_km(document.anchor, (entry.lat, entry.lon))
+        score -= DISTANCE_WEIGHT * math.log10(1 + distance / DISTANCE_SCALE_KM)
+        supported = supported or distance <= NEAR_ANCHOR_KM
+    return score, supported
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def choose(item: Lookup, document: Context):
+    """The best entry, or None with ``item.reason`` set when the choice would be a guess."""
+    if item.corrected:
+        _keep_plausible_corrections(item, document)
+    if len(item.entries) == 1:
+        return item.entries[0]
+    if not item.entries:
+        return None
+    ranked = sorted(((*_score(entry, document, item.mention.name), index) for index, entry in enumerate(item.entries)),
+                    key=lambda scored: (-scored[0], scored[2]))
+    (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
+    if not supported and best - runner_up < AMBIGUITY_MARGIN:
+        item.reason = f"ambiguous: {len(item.entries)} candidates, no context"
+        return None
+    return item.entries[index]
+
+
+def _keep_plausible_corrections(item: Lookup, document: Context) -> None:
+    """A misspelling matched to a settlement counts only in a country the document names otherwise: a
+    person's name that spaCy took for a place must not land on a village abroad."""
+    item.entries = [entry for entry in item.entries if lookup.is_region(entry) or _coarse(entry)
+                    or document.names_country(entry.country, item.mention.name)]
+    if not item.entries:
+        item.reason = f"not in gazetteer (closest name {item.corrected!r} is in no country the text names)"
+
+
+def precision_of(entry, mention: Mention) -> int:
+    if mention.source == "demonym" or _coarse(entry):
+        return 4
+    if lookup.is_region(entry):
+        return 3
+    if lookup.is_district(entry) or mention.near or mention.role == "district":
+        return 2
+    return 1
+
+
+def _stands_alone(entry, confirm: str) -> bool:
+    """Whether a weak match's entry is a place whatever the document says (see Mention.confirm)."""
+    if entry is None or isinstance(entry, _Country):
+        return False
+    if confirm == "country":
+        return _coarse(entry) or lookup.is_region(entry)
+    return _coarse(entry) or lookup.prior(entry) >= NOTABLE_PRIOR
+
+
+def _confirmed(entry, document: Context, asking: str, confirm: str) -> bool:
+    """Whether a weak match ("Kelly", "Energy" inside an organisation's name) is a place after all:
+    a notable one, or one in a region the document names or near its other places."""
+    if entry is None or _stands_alone(entry, confirm):
+        return entry is not None
+    if confirm == "country":
+        return False
+    if document.names_region((entry.country, entry.admin1), asking):
+        return True
+    return document.anchor is not None and _distance_km(document.anchor, (entry.lat, entry.lon)) <= NEAR_ANCHOR_KM
+
+
+def _place(text: str, item: Lookup, document: Context) -> Place | None:
+    """The Place of a looked-up mention; None for a weak match that nothing confirms."""
+    mention = item.mention
+    entry = choose(item, document) if item.entries else None
+    if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm):
+        return None
+    base = dict(mention=text[mention.start:mention.end], start=mention.start, end=mention.end,
+                kind=mention.kind, candidates=item.named)
+    if entry is None:
+        return Place(**base, unresolved=item.reason or "not in gazetteer")
+    return Place(**base, geonameid=entry.geonameid, name=entry.name, feature=entry.feature, admin1=entry.admin1,
+                 country=entry.country, lat=entry.lat, lon=entry.lon, precision=precision_of(entry, mention))
