@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sitrep.models import Claim, Document, Extraction, Place
+from sitrep.models import Claim, Document, Event, Extraction, Place
 from sitrep.service import IngestReport
 from sitrep.store import StoredClaim
 
@@ -33,13 +33,14 @@ def rows_from_extraction(extraction: Extraction) -> list[ClaimRow]:
     document = extraction.document
     published = document.published.isoformat() if document.published else ""
     return [ClaimRow(document.id, published, claim,
-                     [p for p in extraction.places if claim.start <= p.start and p.end <= claim.end])
+                     [p for p in extraction.places if claim.start <= p.start and p.end <= claim.end
+                      and p.kind == "toponym"])
             for claim in extraction.claims]
 
 
 def rows_from_store(stored: Iterable[StoredClaim]) -> list[ClaimRow]:
     return [ClaimRow(item.document_id, item.published.isoformat() if item.published else "", item.claim,
-                     item.places) for item in stored]
+                     [place for place in item.places if place.kind == "toponym"]) for item in stored]
 
 
 def claims_table(console: Console, rows: list[ClaimRow], title: str | None = None) -> None:
@@ -62,18 +63,21 @@ def _claims_list(console: Console, rows: list[ClaimRow], title: str | None) -> N
             header.append("  @ " + ", ".join(_place_label(place) for place in row.places), style="cyan")
         console.print(header, soft_wrap=True)
         console.print(Text("    " + _shorten(row.claim.text)), soft_wrap=True)
+        if row.claim.event:
+            console.print(Text("    -> " + _event_label(row.claim.event), style="green"), soft_wrap=True)
 
 
 def _claims_grid(console: Console, rows: list[ClaimRow], title: str | None) -> None:
     table = Table(title=title, show_lines=False, expand=False)
     for column, style in (("doc", "dim"), ("date", ""), ("source", "bold"), ("kind/side", ""),
-                          ("claim", ""), ("places", "cyan")):
+                          ("claim", ""), ("event", "green"), ("places", "cyan")):
         table.add_column(column, style=style or None, overflow="fold")
     for row in rows:
         claim = row.claim
         source = claim.source
         table.add_row(*_plain(row.document_id[:8], row.published, source.name, f"{source.kind}/{source.side}",
-                              _shorten(claim.text), ", ".join(_place_label(place) for place in row.places)))
+                              _shorten(claim.text), _event_label(claim.event) if claim.event else "",
+                              ", ".join(_place_label(place) for place in row.places)))
     console.print(table)
 
 
@@ -85,6 +89,25 @@ def _plain(*cells: str) -> list[Text]:
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= TABLE_TEXT_CHARS else text[: TABLE_TEXT_CHARS - 1] + "…"
+
+
+def _event_label(event: Event) -> str:
+    """"Armed clash (failed), UA -> RU, 2023-07-10": what, how sure, who, when."""
+    parts = [f"{event.sub_event_type} ({event.status})"]
+    if event.actor1 or event.actor2:
+        parts.append(f"{_side(event.actor1)} -> {_side(event.actor2)}")
+    if event.date:
+        when = event.date.start.isoformat()
+        if event.date.end != event.date.start:
+            when += f"..{event.date.end.isoformat()}"
+        parts.append(when)
+    if event.fatalities:
+        parts.append(f"{event.fatalities} killed")
+    return ", ".join(parts)
+
+
+def _side(actor) -> str:
+    return actor.side if actor else "?"
 
 
 def _place_label(place: Place) -> str:
