@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 export SITREP_HOME ?= $(CURDIR)/.sitrep-home
 
-.PHONY: setup demo test bench schema clean
+SHARED ?= ../shared
+UA_DUMP ?= $(SHARED)/data/gazetteer/UA.zip
+EVAL ?= $(SHARED)/data/eval
+
+.PHONY: setup demo test bench eval schema clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -22,6 +26,8 @@ setup: $(STAMP)
 
 demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@if [ -f $(UA_DUMP) ]; then $(BIN)/sitrep gazetteer add UA --from $(UA_DUMP); \
+	else echo "demo: no $(UA_DUMP); using the built-in gazetteer (villages under 500 people are missing)"; fi
 	$(BIN)/sitrep ingest samples/reports --db $(DEMO_DB)
 	$(BIN)/sitrep claims --db $(DEMO_DB) --limit 40
 	@echo "More: $(BIN)/sitrep claims --db $(DEMO_DB) --help, $(BIN)/sitrep show DOC_ID --db $(DEMO_DB)"
@@ -31,6 +37,15 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/gazetteer.py
+	$(BIN)/python bench/geoparse.py
+
+# Accuracy on the external gold sets (measuring only) and on the team's own claims gold set.
+eval: setup
+	$(BIN)/sitrep eval geoparse --corpus gwn $(EVAL)/geoparsing_gritta
+	$(BIN)/sitrep eval geoparse --corpus lgl $(EVAL)/geoparsing_gritta/Corpora/lgl.xml
+	$(BIN)/sitrep eval events --corpus case2021 $(EVAL)/case2021
+	$(BIN)/sitrep eval claims
 
 # Regenerate the committed JSON Schema after a deliberate change to models.py (review the diff).
 schema: setup
