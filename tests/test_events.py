@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 
 CASE_DIR = SHARED / "data" / "eval" / "case2021"
 
@@ -193,3 +193,156 @@ def test_case2021_evaluation_metrics_are_proportions(nlp):
     assert report.items > 1000
     assert 0.0 <= report.macro_f1 <= 1.0 and 0.0 <= report.uncoded_share <= 1.0
     assert all(0.0 <= label.f1 <= 1.0 for label in report.labels)
+
+
+# ---------------------------------------------------------------- the classifier
+
+TRAIN_FILE = ROOT / "src" / "sitrep" / "data" / "events_train.jsonl"
+TRAIN_SCRIPT = ROOT / "scripts" / "train_events.py"
+
+# Held-out team sentences, one or two per major family: written for this test, never in the
+# training file (checked below), so the classifier has to generalise to them.
+HELD_OUT = [
+    ("Soldiers and jihadist fighters exchanged fire for hours near the town of Tessit.", AC),
+    ("Gunmen kidnapped six farmers working in their fields near Birnin Gwari.", ABD),
+    ("Militants shot dead a grocer in front of his shop in Sopore.", ATT),
+    ("Hundreds of nurses marched peacefully through Accra to demand overdue wages.", PP),
+    ("Police fired tear gas and arrested dozens of students rallying outside the university in Kampala.", PWI),
+    ("Rioting youths hurled stones at police and set two buses on fire in Kisumu.", RIOT),
+    ("The separatists and the government agreed a truce and swapped captured fighters.", AGR),
+    ("Counter-terrorism police arrested a suspected financier of the group in Mombasa.", ARR),
+    ("Russian air defences shot down eleven drones over the Kursk region overnight.", DISR),
+    ("A Russian missile slammed into a hotel in the centre of Kramatorsk.", ART),
+    ("A powerful earthquake struck eastern Afghanistan, flattening mud-brick homes.", None),
+    ("The finance ministers of the region met in Dakar to discuss debt relief.", None),
+]
+
+
+def _training_texts() -> set[str]:
+    import json
+
+    return {json.loads(line)["text"] for line in TRAIN_FILE.read_text("utf-8").splitlines() if line.strip()}
+
+
+def test_training_set_covers_every_subtype_with_known_labels():
+    from sitrep.events import NONE_LABEL, subtypes
+
+    import json
+
+    labels = [json.loads(line)["label"] for line in TRAIN_FILE.read_text("utf-8").splitlines() if line.strip()]
+    assert set(labels) <= set(subtypes()) | {NONE_LABEL}
+    counts = {name: labels.count(name) for name in subtypes()}
+    assert min(counts.values()) >= 30, counts
+    assert labels.count(NONE_LABEL) >= 150
+
+
+def test_packaged_model_loads_with_every_label():
+    from sitrep.events import NONE_LABEL, model, subtypes
+
+    event_model = model()
+    assert set(event_model.labels) == set(subtypes()) | {NONE_LABEL}
+    assert event_model.weights.shape == (len(event_model.index), len(event_model.labels))
+    assert len(event_model.index) > 1000
+
+
+@pytest.mark.parametrize(("text", "label"), HELD_OUT, ids=[t[0][:40] for t in HELD_OUT])
+def test_classifier_types_held_out_team_sentences(text, label):
+    import numpy as np
+
+    from sitrep.events import NONE_LABEL, decide, features, model
+
+    assert text not in _training_texts(), "a held-out sentence leaked into the training set"
+    event_model = model()
+    probabilities = event_model.probabilities(features(text))
+    assert event_model.labels[int(np.argmax(probabilities))] == (label or NONE_LABEL)
+    decision = decide(text)
+    assert (decision[0] if decision else None) == label
+
+
+def _tiny_model():
+    import numpy as np
+
+    from sitrep.events import EventModel
+
+    labels = (AIR, PP, "NONE")
+    index = {"drone": 0, "rally": 1, "weather": 2}
+    weights = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 3.0]], dtype=np.float32)
+    return EventModel(labels, index, weights, np.zeros(3, dtype=np.float32))
+
+
+def test_model_probabilities_follow_the_weights_and_ignore_unknown_features():
+    tiny = _tiny_model()
+    drone = tiny.probabilities(["drone", "never-seen"])
+    assert drone.argmax() == 0 and abs(drone.sum() - 1.0) < 1e-6
+    assert tiny.probabilities(["rally"]).argmax() == 1
+    assert abs(tiny.probabilities([]).max() - 1 / 3) < 1e-6
+
+
+def test_trigger_without_a_cue_is_the_most_telling_word():
+    text = "Bad weather, then a drone over the rally"
+    start, end = _tiny_model().telling_word(text, 0)
+    assert text[start:end] == "drone"
+    start, end = _tiny_model().telling_word(text, 1)
+    assert text[start:end] == "rally"
+
+
+def test_a_non_event_cue_still_vetoes_what_the_classifier_codes():
+    from sitrep.events import decide
+
+    # a drone word alone would be coded by the tiny model; the factory fire makes it a non-event
+    assert decide("A drone filmed the factory fire in Kharkiv.", _tiny_model()) is None
+
+
+def test_read_model_rejects_a_broken_file(tmp_path):
+    from sitrep.errors import ConfigError
+    from sitrep.events import read_model
+
+    broken = tmp_path / "model.json"
+    broken.write_text('{"labels": ["Air/drone strike"]', encoding="utf-8")
+    with pytest.raises(ConfigError, match="train_events"):
+        read_model(broken)
+    broken.write_text('{"labels": ["Tea party", "NONE"], "features": [], "weights": [], "bias": [0, 0]}',
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match="labels"):
+        read_model(broken)
+
+
+def _run_training_script(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(TRAIN_SCRIPT), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_training_script_trains_a_usable_model_on_a_tiny_sample(tmp_path):
+    import json
+
+    from sitrep.events import features, read_model
+
+    rows = [("A drone struck a fuel depot in Bryansk.", AIR), ("Drones hit a power plant near Odesa.", AIR),
+            ("An air strike hit a market in Idlib.", AIR), ("Warplanes bombed a village in Sagaing.", AIR),
+            ("Farmers held a rally in Warsaw.", PP), ("Nurses marched in Nairobi to demand pay.", PP),
+            ("Students staged a sit-in in Dhaka.", PP), ("Teachers protested outside the ministry in Lagos.", PP),
+            ("The weather was mild in Kyiv.", "NONE"), ("The bank cut interest rates.", "NONE"),
+            ("The team won the match in Lviv.", "NONE"), ("The minister visited Paris.", "NONE")]
+    data = tmp_path / "tiny.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": label}) + "\n" for t, label in rows), encoding="utf-8")
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    for out in (first, second):
+        result = _run_training_script("--data", str(data), "--out", str(out), "--folds", "2")
+        assert result.returncode == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes(), "training is not reproducible"
+    tiny = read_model(first)
+    assert tiny.labels == (AIR, PP, "NONE")
+    for text, label in rows:
+        assert tiny.labels[int(tiny.probabilities(features(text)).argmax())] == label
+
+
+def test_training_script_names_the_line_of_a_bad_label(tmp_path):
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "A drone struck Kursk.", "label": "Air/drone strike"}\n'
+                    '{"text": "Something happened.", "label": "Skirmish"}\n', encoding="utf-8")
+    result = _run_training_script("--data", str(data), "--out", str(tmp_path / "m.json"), "--folds", "0")
+    assert result.returncode == 2
+    assert "bad.jsonl:2" in result.stderr and "Skirmish" in result.stderr
+    assert not (tmp_path / "m.json").exists()

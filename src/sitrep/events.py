@@ -1,11 +1,15 @@
 """Event typing: the ACLED event type, sub-event type, mode and status of a statement.
 
 Rules as data: every cue lives in ``data/events.yaml`` and is compiled once. A statement is scored
-against each sub-type's cues; the best sub-type wins unless its score is too low or a cue of a
-non-event (a flood, a factory fire, a drug seizure, a summit) is at least as strong, in which case
-the statement is left uncoded (``None``). The winning cue is the trigger; the mode comes from the
-lexicon of weapons, and the status (asserted, negated, failed, ...) from the dependency parse and
-sentence cues around the trigger. docs/acled-mapping.md documents the mapping and its conventions.
+against each sub-type's cues; a cue of a non-event (a flood, a factory fire, a drug seizure, a
+summit) at least as strong as every event cue leaves it uncoded (``None``). A small classifier
+(logistic regression over words, stems, word pairs and the cue hits, trained by
+scripts/train_events.py on the team's own sentences in ``data/events_train.jsonl``; weights in
+``data/events_model.json``) then picks the sub-type or "no event"; decisive cue combinations keep
+the rules' choice. The chosen sub-type's cue is the trigger; the mode comes from the lexicon of
+weapons, and the status (asserted, negated, failed, ...) from the dependency parse and sentence
+cues around the trigger. docs/acled-mapping.md documents the mapping, its conventions and the
+classifier.
 
 The parse is used without lemmas (the project's model excludes the lemmatizer), so inflected forms
 are spelled out in the lexicon.
@@ -13,16 +17,43 @@ are spelled out in the lexicon.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
+import numpy as np
 import yaml
 
 from sitrep.errors import ConfigError
 
 LEXICON_FILE = "events.yaml"
+MODEL_FILE = "events_model.json"
+# The classifier's label for statements that report no ACLED event.
+NONE_LABEL = "NONE"
+# A statement is left uncoded when the classifier gives "no event" at least this probability.
+# Chosen by 5-fold cross-validation on the team's training sentences (`scripts/train_events.py
+# --sweep`, 1,688 sentences): over 0.3-0.7, 0.4 gave the best accuracy (0.882) and macro-F1
+# (0.892), leaving 88% of the NONE sentences uncoded; 0.5 gave 0.880, 0.890 and 85%.
+NONE_THRESHOLD = 0.4
+# A rule score at or above this keeps the rules' sub-type whatever the classifier prefers: weight-5
+# cues settle ACLED's precedence rules (protest + lethal force, interception, suicide vests).
+# Same cross-validation: 5.0 beats never overriding (inf) at thresholds 0.3-0.6 (macro-F1 +0.001
+# to +0.002).
+DECISIVE_RULE_SCORE = 5.0
+# Words that make a statement conditional or forward-looking even without a status cue.
+HEDGE_WORDS = re.compile(r"(?<!\w)(?:if|unless|will|would|could|may|might)(?!\w)", re.IGNORECASE)
+WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*", re.IGNORECASE)
+NUMBER_WORD = "<number>"
+# A trigger chosen by the classifier has at least this many letters: "the" and "of" carry stray
+# weight from sentence openings but never name an event.
+MIN_TRIGGER_LETTERS = 4
+# Words longer than this also count by their first STEM_LENGTH letters ("protest~" for protesters,
+# protested): a crude stem, since the parse has no lemmas. Classifier-alone 5-fold accuracy on the
+# training set (1,591 sentences then): 0.874 (4), 0.876 (5), 0.876 (6), 0.874 (7), 0.871 without.
+STEM_LENGTH = 5
 NON_STATE_SUBTYPE = "Non-state actor overtakes territory"
 STATE_SUBTYPE = "Government regains territory"
 # Below this score no cue is specific enough to code an event: a lone weight-1 cue ("drones",
@@ -40,6 +71,12 @@ ARMED_EVENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violenc
 ARMED_SUBTYPES = frozenset({"Disrupted weapons use"})
 # Characters after a passive territory verb in which "by <actor>" names the taker.
 PASSIVE_AGENT_WINDOW = 60
+
+
+# One sub-type's rule hit in a text: (score, trigger start, trigger end).
+RuleHit = tuple[float, int, int]
+# A decision on a text: (sub-type, score, (trigger start, trigger end)), offsets into the text.
+Decision = tuple[str, float, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -87,7 +124,7 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class Scored:
-    """A typing and the score that chose it; used to pick the strongest sentence of a text."""
+    """A typing and the classifier's probability of its sub-type; ranks the sentences of a text."""
 
     typing: EventTyping
     score: float
@@ -149,23 +186,16 @@ def classify_text(nlp, text: str) -> EventTyping | None:
 def score(span) -> Scored | None:
     """Type a span and keep the winning score.
 
-    Steps: match every cue on the span's text; group hits by sub-type (best weight plus a small
-    bonus for corroborating cues); move territory gains by non-state groups to their own sub-type;
-    drop the span when the best score is too low or a non-event cue is as strong; then read the
-    mode and status around the trigger.
+    Steps: decide the sub-type from the span's text (``decide``: rule cues and the classifier);
+    then read the mode and status around the trigger.
     """
     text = span.text
     if not text.strip():
         return None
-    best = _best_subtype(text)
-    if best is None:
+    decision = decide(text)
+    if decision is None:
         return None
-    name, value, (start, end) = best
-    if value < MIN_SCORE or (lexicon().subtypes[name].event_type not in lexicon().non_event_spares
-                             and value <= _non_event_score(text)):
-        return None
-    if lexicon().subtypes[name].territory:
-        name = NON_STATE_SUBTYPE if _taker_is_non_state(text, start, end) else STATE_SUBTYPE
+    name, value, (start, end) = decision
     offset = span.start_char
     trigger_start, trigger_end = offset + start, offset + end
     typing = EventTyping(
@@ -175,25 +205,178 @@ def score(span) -> Scored | None:
     return Scored(typing, value)
 
 
-def _best_subtype(text: str) -> tuple[str, float, tuple[int, int]] | None:
-    """(sub-type, score, trigger offsets in ``text``) of the best-scoring sub-type, or None."""
-    hits: dict[str, list[tuple[float, int, int]]] = {}
+def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
+    """(sub-type, probability, trigger offsets in ``text``) of the event a text reports, or None.
+
+    Steps: match every cue (rule hits); leave the text uncoded when a non-event cue outweighs them;
+    take the rules' own choice; score the words, word pairs and hits with the classifier; keep a
+    decisive rule's sub-type, or the rules' choice when the classifier says "no event" to a hedged
+    text; leave the text uncoded when "no event" is probable enough; otherwise take the
+    classifier's best sub-type, a territory gain going to the state or non-state sub-type by its
+    taker. The trigger is that sub-type's best cue, or its most telling word when none fired.
+    """
+    hits = _rule_hits(text)
+    if _non_event_wins(text, hits):
+        return None
+    rule = _rule_choice(text, hits)
+    event_model = event_model or model()
+    probabilities = event_model.probabilities(_features(text, hits, rule))
+    no_event = probabilities[event_model.none_index] >= NONE_THRESHOLD
+    if rule is not None and (rule[1] >= DECISIVE_RULE_SCORE or (no_event and _hedged(text))):
+        known = rule[0] in event_model.labels
+        return rule[0], float(probabilities[event_model.labels.index(rule[0])]) if known else 0.0, rule[2]
+    if no_event:
+        return None
+    order = np.argsort(-probabilities)
+    label_index = int(order[0] if order[0] != event_model.none_index else order[1])
+    name = event_model.labels[label_index]
+    if lexicon().subtypes[name].territory and STATE_SUBTYPE in hits:
+        _, start, end = hits[STATE_SUBTYPE]
+        name = NON_STATE_SUBTYPE if _taker_is_non_state(text, start, end) else STATE_SUBTYPE
+        return name, float(probabilities[label_index]), (start, end)
+    trigger = hits[name][1:] if name in hits else event_model.telling_word(text, label_index)
+    return name, float(probabilities[label_index]), trigger
+
+
+def _hedged(text: str) -> bool:
+    """Whether a statement is hypothetical, planned or an assessment. The training sentences report
+    events that happened, so the classifier calls forecasts non-events; for these the rules decide
+    and the status stage marks them."""
+    status = lexicon().status
+    return bool(HEDGE_WORDS.search(text) or any(status[name].search(text)
+                                                for name in ("hypothetical", "assessment", "planned")))
+
+
+def _rule_hits(text: str) -> dict[str, RuleHit]:
+    """Each sub-type whose cues fire: its best weight plus the corroboration bonus, and its trigger."""
+    found: dict[str, list[tuple[float, int, int]]] = {}
     for cue in lexicon().cues:
         match = cue.patterns[0].search(text)
         if match is None or not all(pattern.search(text) for pattern in cue.patterns[1:]):
             continue
-        hits.setdefault(cue.subtype, []).append((cue.weight, match.start(), match.end()))
-    best = None
-    for name, found in hits.items():  # dict order = YAML order, so ties go to the earlier sub-type
-        weight, start, end = max(found, key=lambda hit: (hit[0], -hit[1]))
-        value = weight + min(EXTRA_CUE_CAP, EXTRA_CUE_BONUS * (len(found) - 1))
-        if best is None or value > best[1]:
-            best = (name, value, (start, end))
-    return best
+        found.setdefault(cue.subtype, []).append((cue.weight, match.start(), match.end()))
+    hits = {}
+    for name, cues in found.items():  # dict order = YAML order, so ties go to the earlier sub-type
+        weight, start, end = max(cues, key=lambda hit: (hit[0], -hit[1]))
+        hits[name] = (weight + min(EXTRA_CUE_CAP, EXTRA_CUE_BONUS * (len(cues) - 1)), start, end)
+    return hits
+
+
+def _non_event_wins(text: str, hits: dict[str, RuleHit]) -> bool:
+    """Whether a non-event cue (flood, factory fire, drug haul, summit) is at least as strong as the
+    best event cue; protests and riots are spared, since people march about floods and summits."""
+    if not hits:
+        return False
+    name = max(hits, key=lambda key: hits[key][0])
+    return (lexicon().subtypes[name].event_type not in lexicon().non_event_spares
+            and hits[name][0] <= _non_event_score(text))
+
+
+def _rule_choice(text: str, hits: dict[str, RuleHit]) -> Decision | None:
+    """What the rules alone decide: the best-scoring sub-type unless too weak or outweighed by a non-event."""
+    if not hits or _non_event_wins(text, hits):
+        return None
+    name = max(hits, key=lambda key: hits[key][0])  # max keeps the first of equals: YAML order
+    value, start, end = hits[name]
+    if value < MIN_SCORE:
+        return None
+    if lexicon().subtypes[name].territory:
+        name = NON_STATE_SUBTYPE if _taker_is_non_state(text, start, end) else STATE_SUBTYPE
+    return name, value, (start, end)
+
+
+# ---------------------------------------------------------------- classifier
+
+
+def features(text: str) -> list[str]:
+    """The classifier's features of a text (what scripts/train_events.py trains on)."""
+    hits = _rule_hits(text)
+    return _features(text, hits, _rule_choice(text, hits))
+
+
+def _features(text: str, hits: dict[str, RuleHit], rule: Decision | None) -> list[str]:
+    """Lower-cased words, their stems and word pairs (numbers folded), the sub-types whose cues
+    fire, the non-event cues that fire, and the rules' own choice. Feature kinds never collide:
+    words hold no space, colon or tilde, stems end in a tilde, pairs hold one space, the rest a colon."""
+    words = [NUMBER_WORD if word[0].isdigit() else word for word in WORD.findall(text.lower())]
+    found = set(words)
+    found.update(f"{word[:STEM_LENGTH]}~" for word in words if len(word) > STEM_LENGTH)
+    found.update(f"{first} {second}" for first, second in zip(words, words[1:]))
+    found.update(f"cue:{name}" for name in hits)
+    found.update(f"non:{name}" for name, _ in _non_events(text))
+    if rule is not None:
+        found.add(f"rule:{rule[0]}")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """A multinomial logistic regression over ``features``: one weight per feature and label."""
+
+    labels: tuple[str, ...]  # ACLED sub-type names and NONE_LABEL
+    index: dict[str, int]  # feature -> row of ``weights``
+    weights: np.ndarray  # features x labels
+    bias: np.ndarray
+
+    @property
+    def none_index(self) -> int:
+        return self.labels.index(NONE_LABEL)
+
+    def probabilities(self, feature_names: list[str]) -> np.ndarray:
+        """Softmax over the labels, in ``labels`` order; unknown features are ignored."""
+        rows = [self.index[name] for name in feature_names if name in self.index]
+        logits = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
+
+    def telling_word(self, text: str, label_index: int) -> tuple[int, int]:
+        """Offsets of the word of ``text`` most specific to the label (its weight for the label above
+        its mean weight), the trigger when no cue fired: function words weigh alike for every label."""
+        best, best_weight = None, -np.inf
+        for match in WORD.finditer(text):
+            row = self.index.get(match.group().lower())
+            if row is None or len(match.group()) < MIN_TRIGGER_LETTERS:
+                continue
+            specificity = self.weights[row, label_index] - self.weights[row].mean()
+            if specificity > best_weight:
+                best, best_weight = match, specificity
+        if best is None:
+            best = WORD.search(text)
+        return (best.start(), best.end()) if best else (0, len(text))
+
+
+def read_model(path) -> EventModel:
+    """An EventModel from the JSON that scripts/train_events.py writes."""
+    path = Path(path) if isinstance(path, str) else path  # a Path or a package resource
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        labels, names = tuple(raw["labels"]), raw["features"]
+        weights = np.asarray(raw["weights"], dtype=np.float32).reshape(len(names), len(labels))
+        bias = np.asarray(raw["bias"], dtype=np.float32)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{path}: cannot read the event model ({error}); "
+                          "rebuild it with scripts/train_events.py") from None
+    unknown = set(labels) - set(lexicon().subtypes) - {NONE_LABEL}
+    if unknown or NONE_LABEL not in labels or bias.shape != (len(labels),):
+        raise ConfigError(f"{path}: the event model's labels do not match events.yaml "
+                          f"(unknown: {sorted(unknown)}); rebuild it with scripts/train_events.py")
+    return EventModel(labels, {name: row for row, name in enumerate(names)}, weights, bias)
+
+
+@lru_cache(maxsize=1)
+def model() -> EventModel:
+    """The packaged event classifier, read once per process."""
+    return read_model(resources.files("sitrep.data").joinpath(MODEL_FILE))
+
+
+@lru_cache(maxsize=8)  # one text is checked by the veto, the rules' choice and the features in turn
+def _non_events(text: str) -> tuple[tuple[str, float], ...]:
+    """(name, weight) of each non-event cue that fires in ``text``."""
+    return tuple((name, weight) for name, weight, pattern in lexicon().non_event if pattern.search(text))
 
 
 def _non_event_score(text: str) -> float:
-    return max((weight for _, weight, pattern in lexicon().non_event if pattern.search(text)), default=0.0)
+    return max((weight for _, weight in _non_events(text)), default=0.0)
 
 
 def _taker_is_non_state(text: str, start: int, end: int) -> bool:
