@@ -14,7 +14,7 @@ CHEM, SUIC, GREN = "Chemical weapon", "Suicide bomb", "Grenade"
 SEX, ATT, ABD = "Sexual violence", "Attack", "Abduction/forced disappearance"
 PP, PWI, FORCE = "Peaceful protest", "Protest with intervention", "Excessive force against protesters"
 RIOT, MOB = "Violent demonstration", "Mob violence"
-AGR, ARR, CHG, DISR = "Agreement", "Arrest", "Change to group/activity", "Disrupted weapons use"
+AGR, ARR, CHG, DISR = "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use"
 HQ, LOOT, NVT = "Headquarters or base established", "Looting/property destruction", "Non-violent transfer of territory"
 ANY = object()  # the column is not what the row tests
 
