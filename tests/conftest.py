@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "reports"
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "bakhmut-2023-07-09.txt"
+UA_DUMP = SHARED / "data" / "gazetteer" / "UA.zip"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,6 +39,24 @@ def pipeline(settings):
     from sitrep.pipeline import Pipeline
 
     return Pipeline(settings)
+
+
+@pytest.fixture(scope="session")
+def ua_pipeline(pipeline, settings, tmp_path_factory):
+    """A pipeline whose gazetteer also holds the GeoNames dump of Ukraine, imported once into a
+    temporary SITREP_HOME (the built-in layer's cache is copied there so that it is not rebuilt)."""
+    if not UA_DUMP.exists():
+        pytest.skip(f"the GeoNames dump of Ukraine is not at {UA_DUMP} (it lives in ../shared)")
+    from sitrep.gazetteer import geonames, load_gazetteer
+    from sitrep.pipeline import Pipeline
+
+    home = tmp_path_factory.mktemp("sitrep-home-ua")
+    ua_settings = settings.with_overrides(home=home)
+    (home / "cache").mkdir()
+    for layer in (settings.home / "cache").glob("builtin-layer-*"):
+        shutil.copy(layer, home / "cache" / layer.name)
+    geonames.add_country("UA", str(UA_DUMP), ua_settings)
+    return Pipeline(ua_settings, nlp=pipeline.nlp, gazetteer=load_gazetteer(ua_settings))
 
 
 @pytest.fixture()

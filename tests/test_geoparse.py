@@ -273,25 +273,6 @@ def test_misspelt_settlement_needs_its_country_named(text, resolved):
 UA_DUMP = SHARED / "data" / "gazetteer" / "UA.zip"
 
 
-@pytest.fixture(scope="module")
-def ua_pipeline(pipeline, settings, tmp_path_factory):
-    """A pipeline whose gazetteer also holds the GeoNames dump of Ukraine, imported once into a
-    temporary SITREP_HOME (the built-in layer's cache is copied there so that it is not rebuilt)."""
-    if not UA_DUMP.exists():
-        pytest.skip(f"the GeoNames dump of Ukraine is not at {UA_DUMP} (it lives in ../shared)")
-    geonames = pytest.importorskip("sitrep.gazetteer.geonames", reason="the GeoNames importer is not there yet")
-    from sitrep.gazetteer import load_gazetteer
-    from sitrep.pipeline import Pipeline
-
-    home = tmp_path_factory.mktemp("sitrep-home-ua")
-    ua_settings = settings.with_overrides(home=home)
-    (home / "cache").mkdir()
-    for layer in (settings.home / "cache").glob("builtin-layer-*"):
-        shutil.copy(layer, home / "cache" / layer.name)
-    geonames.add_country("UA", str(UA_DUMP), ua_settings)
-    return Pipeline(ua_settings, nlp=pipeline.nlp, gazetteer=load_gazetteer(ua_settings))
-
-
 def test_seed_places_with_ukraine_imported(ua_pipeline, make_document, seed_text):
     places = places_of(ua_pipeline, make_document, seed_text)
     bakhmut = [p for p in places if p.mention == "Bakhmut"]

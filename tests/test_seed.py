@@ -1,4 +1,5 @@
-"""The canonical hard case (../shared/seed, never copied here): what issue #4 asks of its claims.
+"""The canonical hard case (../shared/seed, never copied here): what issue #4 asks of its claims,
+with the GeoNames dump of Ukraine imported (../shared/data/gazetteer/UA.zip).
 
 Claims are found by a few words of their sentence; every expectation is the analyst's reading of the
 article, not the pipeline's output copied back."""
@@ -13,14 +14,14 @@ SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "bakh
 
 
 @pytest.fixture(scope="module")
-def seed(pipeline, settings):
+def seed(ua_pipeline, settings):
     if not SEED.exists():
         pytest.skip(f"the seed article is not at {SEED} (it lives in ../shared, outside the repo)")
     from sitrep.ingest import read_input
     from sitrep.models import Document
 
     documents = [item for item in read_input(str(SEED), settings) if isinstance(item, Document)]
-    return pipeline.process(documents[0])
+    return ua_pipeline.process(documents[0])
 
 
 def claim(extraction, words):

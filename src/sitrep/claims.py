@@ -113,6 +113,8 @@ def _place_index(places: list[Place], sentence, start: int, end: int, trigger: i
     inside = [(index, place) for index, place in usable if start <= place.start < end]
     if inside:
         return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
+    if any(start <= place.start < end and place.kind == "toponym" for place in places):
+        return None  # the sentence names its place, but the gazetteer cannot put it on the map
     if _SETTLEMENT_REFERENCE.search(sentence.text):
         earlier = [index for index, place in usable if place.end <= start and place.precision <= 2]
         return earlier[-1] if earlier else None

@@ -171,6 +171,9 @@ def subtypes() -> dict[str, SubType]:
     return lexicon().subtypes
 
 
+FAILED_TERRITORY_SUBTYPE = "Armed clash"
+
+
 def classify(sentence) -> EventTyping | None:
     """The event a spaCy span (a sentence) reports, or None when it reports none."""
     scored = score(sentence)
@@ -198,9 +201,13 @@ def score(span) -> Scored | None:
     name, value, (start, end) = decision
     offset = span.start_char
     trigger_start, trigger_end = offset + start, offset + end
+    status = status_of(span, trigger_start, trigger_end, name)
+    if status == "failed" and lexicon().subtypes[name].territory:
+        # No ground changed hands: ACLED codes a failed attempt to take territory as the battle it was.
+        name = FAILED_TERRITORY_SUBTYPE
     typing = EventTyping(
         event_type=lexicon().subtypes[name].event_type, sub_event_type=name,
-        mode=_mode(text, start, end, name), status=status_of(span, trigger_start, trigger_end, name),
+        mode=_mode(text, start, end, name), status=status,
         trigger=text[start:end], trigger_start=trigger_start, trigger_end=trigger_end)
     return Scored(typing, value)
 
