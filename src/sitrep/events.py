@@ -485,9 +485,16 @@ def _negated(token) -> bool:
         return False
     heads = [token] if token.pos_ in ("VERB", "AUX") else [token, token.head]
     for head in heads:
+        if head.lower_ in CONTINUATION_VERBS:
+            continue  # "the shelling has not stopped": it went on
         if any(child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no") for child in head.children):
             return True
     return False
+
+
+# Verbs of stopping: "not" on them asserts that the event went on.
+CONTINUATION_VERBS = frozenset({"stopped", "stop", "ceased", "cease", "abated", "subsided", "eased", "ended",
+                                "paused", "relented", "let", "slowed", "halted"})
 
 
 def _will(token) -> bool:
