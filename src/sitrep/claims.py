@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sitrep.actors import assign_roles, find_actors
+from sitrep.actors import assign_roles, find_actors, load_catalogue
 from sitrep.attribution import Attribution, Attributor
 from sitrep.events import EventTyping, classify
-from sitrep.models import Caption, Claim, Document, Event, EventDate, Place
+from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
 from sitrep.nlp import Paragraph
 from sitrep.numbers import fatalities, quantities
 from sitrep.timeparse import DateResolver
@@ -35,6 +35,8 @@ CONFIDENCE_FRAMED = 0.9
 CONFIDENCE_DEFAULT_SOURCE = 0.8
 EVENT_FACTOR = 0.8
 NO_EVENT_FACTOR = 0.9
+# The other party of a battle between the war's two sides (actors.yaml ids).
+OPPONENT = {"UA": "ru.armed_forces", "RU": "ua.afu"}
 # "the village", "the town": the settlement the report has just named.
 _SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamlet)\b(?! of)", re.IGNORECASE)
 
@@ -72,6 +74,7 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     offset = paragraph.start
     actors = find_actors(sentence, attribution.source.side, offset)
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
+    actor1, actor2 = _opponent(actor1, actor2, typing.event_type)
     found = quantities(sentence.text, offset + sentence.start_char)
     date = date or _publication_date(document)
     return Event(
@@ -82,6 +85,19 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
                            offset + typing.trigger_start),
         date=date, fatalities=fatalities(found), quantities=found,
     )
+
+
+def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str) -> tuple[Actor | None, Actor | None]:
+    """In a battle between the war's two sides, naming one names the other: "Russian units attacked
+    near Avdiivka" is fought against Ukraine's forces. Only for battles, whose other party is never
+    civilians, and only between UA and RU."""
+    if event_type != "Battles" or (actor1 is None) == (actor2 is None):
+        return actor1, actor2
+    known = actor1 or actor2
+    if known.side not in OPPONENT:
+        return actor1, actor2
+    other = load_catalogue().get(OPPONENT[known.side]).actor()
+    return (actor1, other) if actor1 is not None else (other, actor2)
 
 
 def _trigger_index(sentence, typing: EventTyping) -> int | None:
