@@ -76,8 +76,13 @@ def _print_table(report) -> None:
     out.print(table)
     out.print(f"event detection: P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}", markup=False, highlight=False)
     out.print(f"headline: source attribution (name) {report.source_accuracy:.3f} (target {SOURCE_TARGET}), "
-              f"status over all gold events {report.status_accuracy:.3f} (target {STATUS_TARGET})",
+              f"status over all gold events {report.status_accuracy:.3f} (target {STATUS_TARGET}), "
+              f"status over coded events {report.matched['status'].accuracy:.3f}",
               markup=False, highlight=False, soft_wrap=True)
+    calibration = ", ".join(f"{confidence:.2f}: {score.accuracy:.3f} of {score.total}"
+                            for confidence, score in sorted(report.calibration.items()))
+    out.print(f"calibration (claim confidence: share coded right): {calibration}", markup=False,
+              highlight=False, soft_wrap=True)
 
 
 def _print_mistakes(report, limit: int) -> None:

@@ -215,6 +215,9 @@ class GoldReport:
     all: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in EVENT_FIELDS})
     matched: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in EVENT_FIELDS})
     mistakes: list[Mistake] = field(default_factory=list)
+    # Claim confidence -> how many such claims were coded right (source name, event presence, and for
+    # events sub-type and status): the reliability table behind claims.CONFIDENCE.
+    calibration: dict[float, Score] = field(default_factory=dict)
 
     @property
     def source_accuracy(self) -> float:
@@ -376,6 +379,16 @@ def score_document(report: GoldReport, gold: GoldDocument, extraction: Extractio
         report.unaligned += claim is None
         _tally_source(report, gold.id, gold_claim, claim)
         _tally_event(report, gold.id, gold_claim, claim, extraction)
+        if claim is not None:
+            report.calibration.setdefault(claim.confidence, Score()).add(_coded_right(gold_claim, claim))
+
+
+def _coded_right(gold: GoldClaim, claim: Claim) -> bool:
+    """Whether a claim is right as a whole: its speaker, whether it reports an event, and what."""
+    if not names_match(gold.source.name, claim.source.name) or (gold.event is None) != (claim.event is None):
+        return False
+    return gold.event is None or (gold.event.sub_event_type == claim.event.sub_event_type
+                                  and gold.event.status == claim.event.status)
 
 
 def _tally_source(report: GoldReport, document: str, gold: GoldClaim, claim: Claim | None) -> None:
@@ -421,6 +434,8 @@ def report_dict(report: GoldReport, mistakes: bool = False) -> dict:
                            "recall": round(recall, 4), "f1": round(f1, 4)},
         "events_all": scores(report.all),
         "events_matched": scores(report.matched),
+        "calibration": {str(confidence): {"accuracy": round(score.accuracy, 4), "n": score.total}
+                        for confidence, score in sorted(report.calibration.items())},
     }
     if mistakes:
         data["mistakes"] = [mistake.__dict__ for mistake in report.mistakes]
