@@ -186,3 +186,54 @@ def test_automaton_yields_end_and_key(builtin):
     text = "shelling near kramatorsk and in illinois"
     found = {key for end, key in builtin.automaton.iter(text) if text[end - len(key) + 1:end + 1] == key}
     assert {"kramatorsk", "illinois"} <= found
+
+
+# --- country aliases, unions, peoples of continents, alternate names, region points ---------------------
+@pytest.mark.parametrize("alias", ["US", "U.S.", "USA", "America"])
+def test_short_country_names_outrank_villages(builtin, alias):
+    best = max(builtin.candidates(alias), key=prior)
+    assert (best.feature, best.country) == ("PCLI", "US")
+
+
+def test_the_eu_is_a_union_with_a_point(builtin):
+    best = max(builtin.candidates("EU"), key=prior)
+    assert best.name == "European Union" and best.lat is not None and best.country is None
+
+
+@pytest.mark.parametrize("demonym, name", [("european", "Europe"), ("africans", "Africa"),
+                                           ("latin american", "South America")])
+def test_peoples_of_continents(builtin, demonym, name):
+    assert builtin.entries[builtin.demonyms[demonym]].name == name
+
+
+def test_alternate_names_are_marked_and_survive_a_merge():
+    from sitrep.gazetteer.index import merge
+
+    layer = Layer("test")
+    layer.add(Entry(1, "Harare", "PPLC", "10", "ZW", -17.8, 31.0, 1_500_000), ["Salisbury"], primary=[])
+    layer.add(Entry(2, "Salisbury", "PPL", "ENG", "GB", 51.07, -1.79, 40_000), ["Sarum"], primary=["Sarum"])
+    update = Layer("update")
+    update.add(Entry(1, "Harare", "PPLC", "10", "ZW", -17.8, 31.0, 1_600_000), ["Harare City"])
+    gazetteer = merge([layer, update])
+    marked = {entry.name: alternate for entry, alternate in gazetteer.marked_candidates("salisbury")}
+    assert marked == {"Harare": True, "Salisbury": False}
+    assert [alternate for _entry, alternate in gazetteer.marked_candidates("harare city")] == [False]
+
+
+def test_code_like_alternates_are_dropped_outside_variant_countries():
+    from sitrep.gazetteer.builtin import usable_names
+
+    assert "CUN" not in usable_names("Cancún", ["CUN", "Cancun"], 600_000, "MX")
+    assert "Cancun" in usable_names("Cancún", ["CUN", "Cancun"], 600_000, "MX")
+    assert "KBP" in usable_names("Boryspil", ["KBP"], 600_000, "UA")
+
+
+def test_region_point_is_the_middle_of_its_places_not_of_its_people():
+    from sitrep.gazetteer.builtin import region_point
+
+    # 50 small towns spread over a square of 4 degrees, and one big city in its north-east corner
+    places = [{"latitude": 40 + (i % 10) * 0.4, "longitude": -100 + (i // 10) * 0.8, "population": 1_000}
+              for i in range(50)]
+    places.append({"latitude": 43.6, "longitude": -96.0, "population": 5_000_000})
+    lat, lon = region_point(places)
+    assert distance_km(lat, lon, 41.8, -98.4) < 30  # the population-weighted centroid is 190 km off

@@ -287,3 +287,25 @@ def test_frontline_village_resolves_by_its_region(ua_pipeline):
     places = ua_pipeline.geoparse("Russian troops shelled Andriivka in the Donetsk region on Tuesday.")
     [village] = [p for p in places if p.mention == "Andriivka"]
     assert (village.country, village.admin1, village.feature[:3]) == ("UA", "05", "PPL")
+
+
+def test_capital_us_is_the_country_and_lower_case_us_is_no_place(pipeline, make_document):
+    places = [p for p in places_of(pipeline, make_document, "The US will send more aid to Ukraine, he told us.")
+              if p.kind == "toponym"]
+    assert [(p.mention, p.country, p.precision) for p in places] == [("US", "US", 4), ("Ukraine", "UA", 4)]
+
+
+def test_own_name_outranks_another_places_alternate_name():
+    from sitrep.gazetteer import Entry, Layer
+    from sitrep.gazetteer.index import merge
+    from sitrep.geoparse import resolve_mentions
+
+    def resolved(primary):
+        layer = Layer("test")
+        layer.add(Entry(1, "Columbus", "PPL", "OH", "US", 39.96, -83.0, 900_000), ["Franklin"], primary=primary)
+        layer.add(Entry(2, "Franklin", "PPL", "TN", "US", 35.93, -86.87, 80_000), [])
+        [place] = resolve_mentions("Franklin was quiet.", [(0, 8)], merge([layer]))
+        return place.name
+
+    assert resolved(primary=[]) == "Franklin"  # "Franklin" is only an alternate name of Columbus
+    assert resolved(primary=None) == "Columbus"  # unmarked, the larger city would win

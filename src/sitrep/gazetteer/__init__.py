@@ -101,7 +101,8 @@ def load_builtin_layer(cache_dir: Path | None) -> Layer:
 
 
 def builtin_key() -> str:
-    """Changes whenever the built-in layer would change: rule files, package versions, index format."""
+    """Changes whenever the built-in layer would change: rule files, package versions, index format,
+    the build code."""
     data = resources.files("sitrep.data")
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     for name in _RULE_FILES:
@@ -111,9 +112,10 @@ def builtin_key() -> str:
             digest.update(metadata.version(package).encode())
         except metadata.PackageNotFoundError:
             digest.update(b"-")
-    variants = Path(__file__).with_name("variants.py")
-    if variants.exists():  # transliteration rules shape the names
-        digest.update(variants.read_bytes())
+    for module in ("variants.py", "builtin.py"):  # the build code shapes the names and points too
+        source = Path(__file__).with_name(module)
+        if source.exists():
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

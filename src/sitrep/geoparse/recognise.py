@@ -121,11 +121,12 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer, hints: PlaceHints, r
     numbers = _entity_spans(hints, rule.non_place_labels)
     found = []
     for start, end, key in _scan(lowered, gazetteer):
-        if key in rule.stop_names or key in _stop_words() or not is_named(text, start, end, hints):
-            continue  # "The" is no place even inside "The Bahamas"
+        capitals = key in rule.capital_names and text[start:end].isupper()
+        if key in rule.stop_names or (key in _stop_words() and not capitals) or not is_named(text, start, end, hints):
+            continue  # "The" is no place even inside "The Bahamas"; "US" is, "us" is not
         if hints.proper is None or _CYRILLIC.search(text, start, end) is not None or _inside(places, start, end):
             found.append(Mention(start, end, key, "gazetteer"))  # the English model cannot read Cyrillic
-        elif not (_inside(numbers, start, end) or _common(key, rule)):
+        elif not (_inside(numbers, start, end) or (_common(key, rule) and not capitals)):
             person = _person_entity(persons, start, end)
             if person == "part" or (person == "whole" and key in person_words):
                 continue  # "Washington" in "George Washington", and "Washington" alone after it

@@ -41,6 +41,14 @@ AMBIGUITY_MARGIN = 0.5
 # entry's prior reaches this: with sitrep.gazetteer.index.prior, a town of 10,000 people (1 + 4), any
 # seat of a first-level region above 100 people, every region and country.
 NOTABLE_PRIOR = 5.0
+# Penalty (log10 units) when the mention's name is only an alternate name of the candidate, not its own
+# name (sitrep.gazetteer.index): a place's own name outranks another place's old, foreign or nickname
+# ("Franklin" the Tennessee town, not a nickname of Columbus; "Cancun" not Changchun). 2.0 is a
+# hundredfold population: an ordinary city of 1.5 million (1 + 6.2 - 2) under an alternate name loses to
+# a town of 20,000 (1 + 4.3) that owns it, and beats a village of 1,000; a capital's extra feature bonus
+# still carries it ("Salisbury" alone is Harare unless the text points to England). Set by this
+# arithmetic, not tuned on the evaluation sets. UA, RU and BY places record no alternates.
+ALTERNATE_NAME_PENALTY = 2.0
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -53,6 +61,7 @@ class Lookup:
     named: int = 0  # how many entries carry the name, whatever their role
     reason: str | None = None
     corrected: str | None = None  # the gazetteer name a misspelling was matched to
+    alternate: set = field(default_factory=set)  # entries the name is only an alternate name of
 
 
 @dataclass
@@ -97,14 +106,16 @@ def look_up(mention: Mention, gazetteer) -> Lookup:
             entries = lookup.region_entries(gazetteer, corrected) if corrected else []
         return _with_coordinates(Lookup(mention, entries, len(entries),
                                         None if entries else "no region of that name in the gazetteer"))
-    named = gazetteer.candidates(mention.name)
+    marked = lookup.marked_candidates(gazetteer, mention.name)
     corrected = None
-    if not named and _may_be_misspelt(mention):
+    if not marked and _may_be_misspelt(mention):
         corrected = lookup.fuzzy_name(gazetteer, mention.name, wants_region=False)
-        named = gazetteer.candidates(corrected) if corrected else []
+        marked = lookup.marked_candidates(gazetteer, corrected) if corrected else []
+    named = [entry for entry, _alternate in marked]
     entries = _for_role(named, mention.role)
+    alternate = {entry for entry, is_alternate in marked if is_alternate}
     return _with_coordinates(Lookup(mention, entries, len(named), None if entries else "not in gazetteer",
-                                    corrected))
+                                    corrected, alternate))
 
 
 def _may_be_misspelt(mention: Mention) -> bool:
@@ -154,14 +165,23 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
     return Context(countries, regions, anchor)
 
 
+def _name_prior(item: Lookup):
+    """The prior of a candidate for this mention: the gazetteer's, less ALTERNATE_NAME_PENALTY when
+    the mention's name is only an alternate name of it."""
+    def score(entry) -> float:
+        return lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
+    return score
+
+
 def _provisional(item: Lookup):
     """The entry a mention would get with no context, if that is not a guess (see ANCHOR_MARGIN)."""
     if len(item.entries) == 1:
         return item.entries[0]
     if not item.entries:
         return None
-    first, second = sorted(item.entries, key=lookup.prior, reverse=True)[:2]
-    if lookup.prior(first) - lookup.prior(second) >= ANCHOR_MARGIN:
+    name_prior = _name_prior(item)
+    first, second = sorted(item.entries, key=name_prior, reverse=True)[:2]
+    if name_prior(first) - name_prior(second) >= ANCHOR_MARGIN:
         return first
     countries = {entry.country for entry in item.entries}
     if len(countries) == 1 and not _coarse(first):
@@ -184,9 +204,9 @@ def _coarse(entry) -> bool:
     return lookup.is_country(entry) or lookup.is_continent(entry)
 
 
-def _score(entry, document: Context, asking: str) -> tuple[float, bool]:
+def _score(entry, document: Context, asking: str, name_prior=lookup.prior) -> tuple[float, bool]:
     """The candidate's score and whether anything else in the document supports it."""
-    score = lookup.prior(entry)
+    score = name_prior(entry)
     supported = False
     if document.names_country(entry.country, asking) and not _coarse(entry):
         score += COUNTRY_NAMED_BONUS
@@ -215,8 +235,9 @@ def choose(item: Lookup, document: Context):
         return item.entries[0]
     if not item.entries:
         return None
-    ranked = sorted(((*_score(entry, document, item.mention.name), index) for index, entry in enumerate(item.entries)),
-                    key=lambda scored: (-scored[0], scored[2]))
+    name_prior = _name_prior(item)
+    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior), index)
+                     for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
     (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
     if not supported and best - runner_up < AMBIGUITY_MARGIN:
         item.reason = f"ambiguous: {len(item.entries)} candidates, no context"

@@ -32,6 +32,7 @@ class Rules:
     non_place_labels: frozenset[str]
     person_labels: frozenset[str]
     common_words: frozenset[str]
+    capital_names: frozenset[str]  # stop words that are places when written in capitals ("US")
     near_before: re.Pattern[str]        # ends a window before a mention: "... near the village of "
     settlement_before: re.Pattern[str]  # "... the village of "
     near_after: re.Pattern[str]         # starts the text after a mention: " direction"
@@ -67,6 +68,7 @@ def _compile(data: dict) -> Rules:
         non_place_labels=frozenset(data["non_place_labels"]),
         person_labels=frozenset(data["person_labels"]),
         common_words=frozenset(word.lower() for word in data["common_words"]),
+        capital_names=frozenset(word.lower() for word in data.get("capital_names", [])),
         near_before=re.compile(rf"\b(?:{near})\s+(?:the\s+)?(?:{settlement_of})?$", re.IGNORECASE),
         settlement_before=re.compile(rf"\b{settlement_of}$", re.IGNORECASE),
         near_after=re.compile(rf"^(?:'s|’s)?\s+(?:{suffix})\b", re.IGNORECASE),
