@@ -229,6 +229,11 @@ def _name_and_role(head) -> tuple[str, str | None]:
             if child.dep_ == "appos" and role is None:
                 role = head.doc[child.left_edge.i: child.right_edge.i + 1].text.strip(" ,;")
     tokens = [token for token in head.subtree if token.i not in skipped]
+    # A fronted adverbial the parser hung on the subject ("North of Bakhmut, near Soledar, Ukraine's
+    # military said"): the name starts after the last comma before its head.
+    commas = [token.i for token in tokens if token.i < head.i and token.text == ","]
+    if commas:
+        tokens = [token for token in tokens if token.i > commas[-1]]
     name = head.doc[tokens[0].i: tokens[-1].i + 1].text if tokens else head.text
     return name.strip(" ,"), role
 
