@@ -125,22 +125,36 @@ def _register_fast_pos() -> None:
         single_general = [rule for rule in general if len(rule.pattern) == 1]
         multi = [rule for rule in general if len(rule.pattern) > 1]
         multi += [rule for rules in by_tag.values() for rule in rules if len(rule.pattern) > 1]
-        memo: dict[tuple, tuple[int, str | None]] = {}
+        # One-token rules depend only on these attributes, and so does whether a longer rule's own
+        # token could match; both verdicts are remembered per attribute combination.
+        memo: dict[tuple, tuple[int, str | None, tuple[_PosRule, ...]]] = {}
+
+        def verdict(token, key):
+            order, pos = max(((rule.order, rule.pos) for rule in single.get(key[0], single_general)
+                              if rule.matches(token)), default=(-1, None))
+            candidates = tuple(rule for rule in multi
+                               if rule.order > order and _passes(token, rule.pattern[rule.index]))
+            return order, pos, candidates
+
+        # A word or label that no rule names behaves like any other unnamed one, so it shares a key.
+        named = {attribute: set() for attribute in ("dep_", "lower_")}
+        for rule in [*single_general, *multi, *(rule for rules in by_tag.values() for rule in rules)]:
+            for attribute, _, value in rule.pattern[rule.index]:
+                if attribute in named:
+                    named[attribute].update([value] if isinstance(value, str) else value)
+        deps, lowers = frozenset(named["dep_"]), frozenset(named["lower_"])
 
         def assign(doc):
             for token in doc:
-                # One-token rules depend only on these attributes, so their verdict is remembered.
-                key = (token.tag_, token.dep_, token.lower_, token.is_space)
-                best = memo.get(key)
-                if best is None:
-                    best = max(((rule.order, rule.pos) for rule in single.get(key[0], single_general)
-                                if rule.matches(token)), default=(-1, None))
-                    memo[key] = best
-                for rule in multi:
-                    if rule.order > best[0] and rule.matches(token):
-                        best = (rule.order, rule.pos)
-                if best[1]:
-                    token.pos_ = best[1]
+                dep, lower = token.dep_, token.lower_
+                key = (token.tag_, dep if dep in deps else None, lower if lower in lowers else None,
+                       token.is_space)
+                order, pos, candidates = memo.get(key) or memo.setdefault(key, verdict(token, key))
+                for rule in candidates:
+                    if rule.order > order and rule.matches(token):
+                        order, pos = rule.order, rule.pos
+                if pos:
+                    token.pos_ = pos
             return doc
 
         return assign

@@ -64,6 +64,9 @@ class Rules:
     vague_count: int
     stopwords: frozenset[str]
     patterns: tuple[tuple[str, int, re.Pattern[str]], ...]
+    # Every word the YAML holds: a sentence with none of them and no digit states no date, and is
+    # skipped without running the patterns (most sentences of a report are such).
+    vocabulary: frozenset[str] = frozenset()
 
 
 def _alternation(words) -> str:
@@ -88,7 +91,26 @@ def rules() -> Rules:
         seasons={season: tuple(span) for season, span in raw["seasons"].items()}, hedges=hedges,
         vague_count=raw["vague_duration_count"], stopwords=frozenset(raw["stopwords"]), patterns=(),
     )
-    return Rules(**{**base.__dict__, "patterns": _patterns(base, raw)})
+    return Rules(**{**base.__dict__, "patterns": _patterns(base, raw), "vocabulary": _vocabulary(raw)})
+
+
+def _vocabulary(raw) -> frozenset[str]:
+    words: set[str] = set()
+    stack = [raw]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            words.update(_WORD.findall(item.lower()))
+    # Words of one or two letters ("a", "by") occur in every sentence and decide nothing alone.
+    return frozenset(word for word in words - set(raw["stopwords"]) if len(word) > 2)
+
+
+_WORD = re.compile(r"[a-z]+")
 
 
 def _patterns(base: Rules, raw: dict) -> tuple:
@@ -209,6 +231,9 @@ class DateResolver:
         """
         if not isinstance(sentence, str):
             raise InputError("timeparse", f"a sentence must be text, not {type(sentence).__name__}")
+        if not any(character.isdigit() for character in sentence) and \
+                self.rules.vocabulary.isdisjoint(_WORD.findall(sentence.lower())):
+            return None
         for tier, _, handler, match in self._candidates(sentence):
             try:
                 date = getattr(self, f"_{handler}")(match, sentence, offset)
