@@ -197,9 +197,19 @@ def place_hints(paragraphs: Iterable[Paragraph]) -> PlaceHints:
     proper: set[int] = set()
     adjectives: set[int] = set()
     entities: list[tuple[int, int, str]] = []
+    from spacy.symbols import ADJ, PROPN  # part-of-speech ids: comparing ints is cheaper than strings
+
     for paragraph in paragraphs:
-        proper |= proper_offsets(paragraph)
-        adjectives.update(paragraph.start + token.idx for token in paragraph.doc if token.pos_ == "ADJ")
+        start = paragraph.start
+        for token in paragraph.doc:
+            pos = token.pos
+            if pos == PROPN:
+                proper.add(start + token.idx)
+            elif pos == ADJ:
+                adjectives.add(start + token.idx)
+        for entity in paragraph.doc.ents:
+            if entity.label_ in PROPER_LABELS:
+                proper.update(start + token.idx for token in entity)
         entities.extend((paragraph.start + entity.start_char, paragraph.start + entity.end_char, entity.label_)
                         for entity in paragraph.doc.ents if entity.label_ in HINT_LABELS)
     return PlaceHints(frozenset(proper), tuple(sorted(entities)), frozenset(adjectives))

@@ -64,8 +64,8 @@ class Rules:
     vague_count: int
     stopwords: frozenset[str]
     patterns: tuple[tuple[str, int, re.Pattern[str]], ...]
-    # Every word the YAML holds: a sentence with none of them and no digit states no date, and is
-    # skipped without running the patterns (most sentences of a report are such).
+    # The words a date needs (see _vocabulary): a sentence with none of them and no digit states no
+    # date, and is skipped without running the patterns (most sentences of a report are such).
     vocabulary: frozenset[str] = frozenset()
 
 
@@ -91,25 +91,21 @@ def rules() -> Rules:
         seasons={season: tuple(span) for season, span in raw["seasons"].items()}, hedges=hedges,
         vague_count=raw["vague_duration_count"], stopwords=frozenset(raw["stopwords"]), patterns=(),
     )
-    return Rules(**{**base.__dict__, "patterns": _patterns(base, raw), "vocabulary": _vocabulary(raw)})
+    return Rules(**{**base.__dict__, "patterns": _patterns(base, raw), "vocabulary": _vocabulary(base)})
 
 
-def _vocabulary(raw) -> frozenset[str]:
+def _vocabulary(base: "Rules") -> frozenset[str]:
+    """The words without which no expression can match: names of months, weekdays, seasons and parts
+    of the day, time units and relative words. Numbers and hedges ("two", "less than") need a unit."""
     words: set[str] = set()
-    stack = [raw]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            words.update(_WORD.findall(item.lower()))
-    # Words of one or two letters ("a", "by") occur in every sentence and decide nothing alone.
-    return frozenset(word for word in words - set(raw["stopwords"]) if len(word) > 2)
+    for table in (base.months, base.weekdays, base.units, base.relative, base.parts, base.seasons):
+        for key in table:
+            words.update(_WORD.findall(key.lower()))
+    # Modifiers that never make a date alone ("last week" needs "week", "early May" needs "May").
+    return frozenset(word for word in words if len(word) > 2) - base.stopwords - _MODIFIERS
 
 
+_MODIFIERS = frozenset({"the", "this", "last", "next", "before", "after", "earlier", "early", "late", "mid"})
 _WORD = re.compile(r"[a-z]+")
 
 
