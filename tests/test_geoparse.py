@@ -309,3 +309,10 @@ def test_own_name_outranks_another_places_alternate_name():
 
     assert resolved(primary=[]) == "Franklin"  # "Franklin" is only an alternate name of Columbus
     assert resolved(primary=None) == "Columbus"  # unmarked, the larger city would win
+
+
+def test_a_city_is_not_the_region_that_is_the_city(ua_pipeline, make_document):
+    """With UA imported, "Kyiv" names both the capital (PPLC) and the ADM1 "Misto Kyiv" around it."""
+    places = ua_pipeline.process(make_document("Russian missiles struck Kyiv overnight, officials said.")).places
+    kyiv = [p for p in places if p.mention == "Kyiv"]
+    assert kyiv and kyiv[0].feature.startswith("PPL") and kyiv[0].precision == 1

@@ -128,10 +128,26 @@ def _for_role(entries: list, role: str) -> list:
         return [e for e in entries if lookup.is_district(e)] or [e for e in entries if lookup.is_settlement(e)]
     if role == "settlement":
         return [e for e in entries if lookup.is_settlement(e)] or entries
-    if any(lookup.is_settlement(e) for e in entries):
-        # a bare name is the town, not the district named after it ("Bakhmut", not Bakhmut Raion)
-        return [e for e in entries if not lookup.is_district(e)]
+    settlements = [e for e in entries if lookup.is_settlement(e) and e.lat is not None]
+    if settlements:
+        # A bare name is the town, not the district named after it ("Bakhmut", not Bakhmut Raion),
+        # nor a first-level region that is the city itself (Kyiv, not the ADM1 "Misto Kyiv").
+        return [e for e in entries if not lookup.is_district(e)
+                and not (lookup.is_region(e) and _around_a_settlement(e, settlements))]
     return entries
+
+
+# A region whose point lies this close to a settlement of its name is that city (a city with the
+# status of a region); farther, "Quebec" or "New York" may mean the province or state.
+CITY_REGION_KM = 50.0
+
+
+def _around_a_settlement(region, settlements: list) -> bool:
+    if region.lat is None or region.lon is None:
+        return False
+    return any(settlement.country == region.country
+               and _distance_km((region.lat, region.lon), (settlement.lat, settlement.lon)) <= CITY_REGION_KM
+               for settlement in settlements)
 
 
 def _with_coordinates(item: Lookup) -> Lookup:
