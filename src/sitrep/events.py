@@ -197,6 +197,7 @@ def subtypes() -> dict[str, SubType]:
 
 
 FAILED_TERRITORY_SUBTYPE = "Armed clash"
+CUE_REQUIRED = frozenset({"Chemical weapon", "Suicide bomb", "Grenade", "Sexual violence"})
 
 
 def classify(sentence) -> EventTyping | None:
@@ -260,8 +261,12 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
         return rule[0], float(probabilities[event_model.labels.index(rule[0])]) if known else 0.0, rule[2]
     if no_event:
         return None
-    order = np.argsort(-probabilities)
-    label_index = int(order[0] if order[0] != event_model.none_index else order[1])
+    order = [int(index) for index in np.argsort(-probabilities) if index != event_model.none_index]
+    # A weapon-specific sub-type needs its own words: no chemical weapon without a chemical, no
+    # suicide bombing without a bomber; otherwise the classifier's next choice is taken.
+    order = [index for index in order
+             if event_model.labels[index] not in CUE_REQUIRED or event_model.labels[index] in hits] or order
+    label_index = order[0]
     name = event_model.labels[label_index]
     if lexicon().subtypes[name].territory and STATE_SUBTYPE in hits:
         _, start, end = hits[STATE_SUBTYPE]
