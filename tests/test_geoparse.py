@@ -316,3 +316,12 @@ def test_a_city_is_not_the_region_that_is_the_city(ua_pipeline, make_document):
     places = ua_pipeline.process(make_document("Russian missiles struck Kyiv overnight, officials said.")).places
     kyiv = [p for p in places if p.mention == "Kyiv"]
     assert kyiv and kyiv[0].feature.startswith("PPL") and kyiv[0].precision == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Two assault groups supported by Bradley vehicles were stopped near the railway.",
+    "Several Leopards and a Challenger tank were hit on the road.",
+])
+def test_weapons_named_like_places_are_not_places(pipeline, make_document, text):
+    places = pipeline.process(make_document(text)).places
+    assert not [p for p in places if p.mention in ("Bradley", "Leopards", "Challenger")]

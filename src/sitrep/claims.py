@@ -82,7 +82,7 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
         status=_status(typing.status, date, document.published), trigger=typing.trigger,
         actor1=actor1, actor2=actor2,
         place=_place_index(places, sentence, offset + sentence.start_char, offset + sentence.end_char,
-                           offset + typing.trigger_start),
+                           offset + typing.trigger_start, offset),
         date=date, fatalities=fatalities(found), quantities=found,
     )
 
@@ -121,9 +121,10 @@ def _status(status: str, date: EventDate | None, published: dt.date | None) -> s
     return status
 
 
-def _place_index(places: list[Place], sentence, start: int, end: int, trigger: int) -> int | None:
-    """The event's place: the most precise resolved toponym in the sentence, nearest the trigger; else,
-    for "the village" / "the town", the last settlement named before the sentence."""
+def _place_index(places: list[Place], sentence, start: int, end: int, trigger: int,
+                 paragraph_start: int) -> int | None:
+    """The event's place: the most precise resolved toponym in the sentence, nearest the trigger; else
+    the last settlement named before it (see below)."""
     usable = [(index, place) for index, place in enumerate(places)
               if place.kind == "toponym" and place.precision is not None]
     inside = [(index, place) for index, place in usable if start <= place.start < end]
@@ -131,10 +132,12 @@ def _place_index(places: list[Place], sentence, start: int, end: int, trigger: i
         return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
     if any(start <= place.start < end and place.kind == "toponym" for place in places):
         return None  # the sentence names its place, but the gazetteer cannot put it on the map
-    if _SETTLEMENT_REFERENCE.search(sentence.text):
-        earlier = [index for index, place in usable if place.end <= start and place.precision <= 2]
-        return earlier[-1] if earlier else None
-    return None
+    # "the village", or a sentence that goes on about the fighting a paragraph has placed: the last
+    # settlement named before it (in the document for "the village", else in the same paragraph).
+    since = 0 if _SETTLEMENT_REFERENCE.search(sentence.text) else paragraph_start
+    earlier = [index for index, place in usable if since <= place.start and place.end <= start
+               and place.precision <= 2 and (place.feature or "").startswith("PPL")]
+    return earlier[-1] if earlier else None
 
 
 def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None) -> Claim:

@@ -226,7 +226,8 @@ def _person_entity(persons: list[tuple[int, int]], start: int, end: int) -> str 
 
 
 def _actor_spans(text: str, lowered: str, hints: PlaceHints, rule: Rules) -> list[tuple[int, int]]:
-    """Spans of "the Kremlin", "the White House": institutions that speak, not places."""
+    """Spans of "the Kremlin", "the White House": institutions that speak, not places; and of
+    weapons named like places ("Bradley vehicles")."""
     spans = []
     for start, end, _label in hints.entities:
         if _strip(text, start, end)[2].lower() in rule.actor_names:
@@ -234,6 +235,7 @@ def _actor_spans(text: str, lowered: str, hints: PlaceHints, rule: Rules) -> lis
     for match in rule.actor_pattern.finditer(lowered):
         if on_word_boundaries(lowered, match.start(), match.end()):
             spans.append(match.span())
+    spans.extend(match.span() for match in rule.equipment_pattern.finditer(lowered))
     return spans
 
 

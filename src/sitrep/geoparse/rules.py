@@ -40,6 +40,7 @@ class Rules:
     district_after: re.Pattern[str]     # " raion", " district"
     coordinated_regions: re.Pattern[str]  # ", Kherson and Donetsk regions"
     actor_pattern: re.Pattern[str]      # any actor name, in lower-case text
+    equipment_pattern: re.Pattern[str]  # "bradley vehicles", "leopards", in lower-case text
     cue_names: tuple[tuple[re.Pattern[str], str], ...]  # (pattern with a `name` group, role)
 
 
@@ -77,6 +78,8 @@ def _compile(data: dict) -> Rules:
         coordinated_regions=re.compile(
             rf"(?:(?:\s*,\s*{NAME})*\s*,?\s+(?:and|or|&)\s+{NAME})?\s+(?i:{plural})\b"),
         actor_pattern=re.compile(_alternation(data["actor_names"])),
+        equipment_pattern=re.compile(rf"\b(?:{_alternation(data['equipment_names'])})"
+                                     rf"(?:s\b|\s+(?:{_alternation(data['equipment_nouns'])})\b)"),
         cue_names=(
             (re.compile(rf"\b(?i:{settlement_of})(?:the\s+)?(?P<name>{NAME})"), "settlement"),
             (re.compile(rf"\b(?i:{near})\s+(?:the\s+)?(?P<name>{NAME})"), "any"),
