@@ -1,4 +1,3 @@
-import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -270,7 +269,6 @@ def test_misspelt_settlement_needs_its_country_named(text, resolved):
     assert (place.unresolved is None) is resolved
 
 
-UA_DUMP = SHARED / "data" / "gazetteer" / "UA.zip"
 
 
 def test_seed_places_with_ukraine_imported(ua_pipeline, make_document, seed_text):
