@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 import pytest
-from conftest import SHARED
 
 from sitrep.clean import clean
 
