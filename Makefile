@@ -30,7 +30,9 @@ demo: setup
 	else echo "demo: no $(UA_DUMP); using the built-in gazetteer (villages under 500 people are missing)"; fi
 	$(BIN)/sitrep ingest samples/reports --db $(DEMO_DB)
 	$(BIN)/sitrep claims --db $(DEMO_DB) --limit 40
-	@echo "More: $(BIN)/sitrep claims --db $(DEMO_DB) --help, $(BIN)/sitrep show DOC_ID --db $(DEMO_DB)"
+	$(BIN)/sitrep events --db $(DEMO_DB) --limit 15
+	$(BIN)/sitrep contradictions --db $(DEMO_DB)
+	@echo "More: $(BIN)/sitrep events|contradictions|claims --db $(DEMO_DB) --help, $(BIN)/sitrep control PLACE --db $(DEMO_DB), $(BIN)/sitrep show DOC_ID --db $(DEMO_DB)"
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -39,6 +41,7 @@ bench: setup
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/geoparse.py
+	$(BIN)/python bench/cluster.py
 
 # Accuracy on the external gold sets (measuring only) and on the team's own claims gold set.
 eval: setup
@@ -46,6 +49,7 @@ eval: setup
 	$(BIN)/sitrep eval geoparse --corpus lgl $(EVAL)/geoparsing_gritta/Corpora/lgl.xml
 	$(BIN)/sitrep eval events --corpus case2021 $(EVAL)/case2021
 	$(BIN)/sitrep eval claims
+	$(BIN)/sitrep eval scenario tests/scenario
 
 # Regenerate the committed JSON Schema after a deliberate change to models.py (review the diff).
 schema: setup

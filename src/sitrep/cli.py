@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitrep import __version__, render, service
-from sitrep.commands import evaluate, gazetteer
+from sitrep.commands import crossdoc, evaluate, gazetteer
 from sitrep.commands.common import EXIT_INPUT_FAILED, EXIT_USAGE, err, guarded, out
 from sitrep.commands.common import fail as _fail
 from sitrep.commands.resolve import resolve
@@ -30,6 +30,7 @@ app = typer.Typer(help="sitrep: sourced, geolocated, time-resolved event data fr
 app.add_typer(gazetteer.app, name="gazetteer")
 app.add_typer(evaluate.app, name="eval")
 app.command()(resolve)
+crossdoc.register(app)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database path or URL (default: SITREP_DB, "
                                                  "else SITREP_HOME/sitrep.db).")]
@@ -50,8 +51,11 @@ def _pipeline_factory(settings: Settings):
 @app.command()
 @guarded
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively) or - for stdin.")],
-           db: DbOption = None, input_format: FormatOption = None) -> None:
-    """Extract claims from reports and store them; re-ingesting the same text changes nothing."""
+           db: DbOption = None, input_format: FormatOption = None,
+           cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster the new claims into "
+                                                 "events afterwards (sitrep cluster does it later).")] = True) -> None:
+    """Extract claims from reports, store them and cluster them into events; re-ingesting the same
+    text changes nothing."""
     settings = _settings(db)
     with Store.open(settings.db_url) as store:
         files, _ = service.expand_inputs(paths)
@@ -59,6 +63,10 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
             task = bar.add_task("ingest", total=len(files) or None)
             report = service.ingest(paths, store, _pipeline_factory(settings), settings, input_format,
                                     progress=lambda path: bar.advance(task))
+        if cluster:
+            from sitrep import corroborate
+
+            report.clustering = corroborate.update(store)
     render.ingest_summary(err, report)
     if not report.ok:
         raise typer.Exit(EXIT_INPUT_FAILED)

@@ -193,3 +193,165 @@ class ItemError(Record):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
+
+
+# Across documents (sitrep.signals, sitrep.corroborate, sitrep.control). These records are derived
+# from stored claims, so they are rebuilt by ``sitrep cluster --rebuild`` when the rules change.
+
+ControlEffect = Literal["captured", "withdrew", "holding", "repelled", "advancing", "contested", "failed_attack"]
+ControlState = Literal["UA", "RU", "contested", "unknown"]
+
+
+class ControlSignal(Record):
+    """One statement about who controls a settlement, found inside a claim.
+
+    ``effect`` is what ``actor_side`` did there: captured it, withdrew from it, is holding it,
+    repelled an attack on it, is advancing in or near it, failed in an attack on it; ``contested``
+    says that the place is fought over or in the grey zone (``actor_side`` may then be unknown).
+    ``state`` is the control state the statement supports. Offsets are into the document's text.
+    A sentence can carry several signals from several speakers ("some bloggers said the flanks broke,
+    but others reported that resistance was holding"), so each signal has its own ``source``.
+    """
+
+    claim_id: str
+    document_id: str
+    start: int
+    end: int
+    text: str = Field(description="The words that carry the signal (the trigger phrase).")
+    effect: ControlEffect
+    actor_side: Side = "unknown"
+    state: ControlState
+    place: int | None = Field(None, description="Index into the document's places (a settlement).")
+    date: EventDate | None = None
+    source: Source
+    status: Status = "asserted"
+
+
+class SourceMix(Record):
+    """Independent sources of an event by the side they speak for."""
+
+    UA: int = 0
+    RU: int = 0
+    third_party: int = Field(0, alias="third-party")
+    unknown: int = 0
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class EventPlace(Record):
+    name: str | None = None
+    geonameid: int | None = None
+    admin1: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: Literal[1, 2, 3, 4] | None = None
+
+
+class EventSummary(Record):
+    """One real-world event as several claims report it (sitrep.corroborate).
+
+    ``independent_sources`` counts origins, not claims: reposts and copies of one text, and one
+    speaker quoted by several outlets, count once (docs/corroboration.md).
+    """
+
+    id: str
+    family: str
+    event_type: str
+    sub_event_type: str | None = None
+    place: EventPlace
+    date: EventDate | None = None
+    first_reported: dt.date | None = None
+    last_reported: dt.date | None = None
+    claim_count: int
+    independent_sources: int
+    source_mix: SourceMix
+    actor_sides: list[Side] = Field([], description="Sides named as actor1 or actor2 in the claims.")
+    attackers: list[Side] = Field([], description="Sides named as actor1 (who acts) in the claims.")
+    fatalities: list[int] = Field([], description="Distinct death tolls the claims state.")
+    contradicted: bool = False
+    pipeline: str = PIPELINE_VERSION
+
+
+ContradictionKind = Literal["control", "advance-vs-repelled", "captured-vs-holding", "withdrew-vs-holding",
+                            "casualties", "status"]
+
+
+class Statement(Record):
+    """One side of a contradiction: the claim, the words that conflict, and who says them."""
+
+    claim_id: str
+    document_id: str
+    start: int
+    end: int
+    text: str = Field(description="The claim's sentence.")
+    words: str = Field(description="The words that conflict (the signal's trigger or the claim).")
+    source: Source
+    outlet: str | None = None
+    published: dt.date | None = None
+    reading: str = Field(description="What the statement says, in short: 'RU withdrew', '12 killed'.")
+
+
+class Contradiction(Record):
+    """Two statements that cannot both be true (sitrep.contradictions)."""
+
+    id: str
+    kind: ContradictionKind
+    place: EventPlace | None = None
+    date_start: dt.date | None = None
+    date_end: dt.date | None = None
+    event_id: str | None = None
+    statements: list[Statement] = Field(min_length=2, max_length=2)
+    pipeline: str = PIPELINE_VERSION
+
+
+class Evidence(Record):
+    """One control signal as the timeline weighed it on one day."""
+
+    claim_id: str
+    document_id: str
+    start: int
+    end: int
+    words: str
+    effect: ControlEffect
+    actor_side: Side
+    state: ControlState
+    status: Status
+    date: EventDate
+    source: Source
+    weight: float = Field(description="Kind x interest x effect x status x decay (docs/control.md).")
+    supports: bool = Field(description="Whether it supports the day's state (else it contradicts it).")
+
+
+class ControlDay(Record):
+    """Who holds a settlement on one day, how sure that is, and the evidence (sitrep.control)."""
+
+    place: EventPlace
+    date: dt.date
+    state: ControlState
+    confidence: float = Field(ge=0.0, le=1.0)
+    scores: dict[str, float] = Field(description="Weighted evidence for UA, RU and contested.")
+    evidence: list[Evidence] = []
+    pipeline: str = PIPELINE_VERSION
+
+
+class ClaimRef(Record):
+    """A claim as listings show it beside an event: its words, who says it, where it was published."""
+
+    claim_id: str
+    document_id: str
+    start: int
+    end: int
+    text: str
+    source: Source
+    quote: str | None = None
+    status: Status | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+
+
+class EventView(EventSummary):
+    """An event with its claims (``sitrep events --format jsonl``)."""
+
+    claims: list[ClaimRef] = []

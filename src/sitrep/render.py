@@ -177,5 +177,9 @@ def ingest_summary(console: Console, report: IngestReport) -> None:
         f"{report.count('ingested')} files ingested, {report.count('unchanged')} unchanged, "
         f"{report.count('failed')} failed; {report.documents_new} new documents, "
         f"{report.documents_unchanged} already stored", highlight=False)
+    if report.clustering is not None and report.clustering.documents:
+        done = report.clustering
+        console.print(f"clustered {done.claims} claims of {done.documents} documents: {done.events_new} new events, "
+                      f"{done.signals} control signals, {done.contradictions} new contradictions", highlight=False)
     for error in report.errors:
         console.print(Text(f"failed: {error}", style="red"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sitrep.errors import InputError
 from sitrep.ingest import iter_inputs, read_input
@@ -38,6 +39,7 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
+    clustering: Any = None  # sitrep.corroborate.UpdateReport when the run clustered
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.files if outcome.status == status)

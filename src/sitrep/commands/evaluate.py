@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from sitrep.commands import eval_claims, eval_events, eval_geoparse
+from sitrep.commands import eval_claims, eval_events, eval_geoparse, eval_scenario
 
 app = typer.Typer(help="Measure accuracy on external gold sets.", no_args_is_help=True)
 app.command("events")(eval_events.events)
 app.command("geoparse")(eval_geoparse.geoparse)
 app.command("claims")(eval_claims.claims)
+app.command("scenario")(eval_scenario.scenario)

@@ -11,22 +11,24 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from sitrep.errors import NotFound, StoreError
-from sitrep.models import Document, Extraction, ItemError
+from sitrep.models import Contradiction, Document, EventView, Extraction, ItemError
+from sitrep.store import crossdoc
 from sitrep.store import engine as engines
 from sitrep.store import rows
+from sitrep.store.crossdoc import EventFilter
 from sitrep.store.integrity import integrity_problems
 from sitrep.store.migrations import current_version, migrate
 from sitrep.store.queries import ClaimFilter, StoredClaim, iter_claims, iter_documents
 from sitrep.store.schema import claims, documents, ingest_errors, places
 
-__all__ = ["MIN_PREFIX", "Store", "StoredClaim"]
+__all__ = ["MIN_PREFIX", "EventFilter", "Store", "StoredClaim"]
 
 # Like git: shorter prefixes of 16-hex-digit ids match too many documents to be worth looking up.
 MIN_PREFIX = 6
@@ -186,6 +188,11 @@ class Store:
                 for name, table in tables.items()
             }
 
+    def derived_counts(self) -> dict[str, int]:
+        """Rows the cross-document stage derived: events, contradictions, control signals, documents seen."""
+        with self._reading() as connection:
+            return crossdoc.counts(connection)
+
     def schema_version(self) -> int:
         with self._reading() as connection:
             return current_version(connection)
@@ -200,7 +207,19 @@ class Store:
         with self._reading() as connection:
             return integrity_problems(connection)
 
+    def events(self, wanted: EventFilter | None = None, limit: int | None = None) -> Iterator[EventView]:
+        """Events clustered from the claims (``sitrep.corroborate``), filtered; see ``EventFilter``."""
+        return self._guarded(crossdoc.iter_events(self.engine, wanted or EventFilter(), limit))
+
+    def contradictions(self, wanted: EventFilter | None = None, limit: int | None = None) -> Iterator[Contradiction]:
+        """Contradictions found between claims, filtered; see ``crossdoc.iter_contradictions``."""
+        return self._guarded(crossdoc.iter_contradictions(self.engine, wanted or EventFilter(), limit))
+
     # Helpers
+
+    def reading(self) -> Any:
+        """A read connection (context manager) whose database errors become one StoreError line."""
+        return self._reading()
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

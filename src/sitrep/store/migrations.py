@@ -41,9 +41,15 @@ def _add_place_record(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE places ADD COLUMN record TEXT")
 
 
+def _create_cross_document(connection: Connection) -> None:
+    schema.metadata.create_all(connection, tables=list(schema.CROSS_DOCUMENT_TABLES), checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, places, claims and ingest errors", _create_v1),
     Migration(2, "places keep their whole record as JSON", _add_place_record),
+    Migration(3, "events, near-duplicates, control signals and contradictions across documents",
+              _create_cross_document),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -78,7 +78,7 @@ def iter_claims(engine: Engine, wanted: ClaimFilter, limit: int | None) -> Itera
         .where(*claim_conditions(wanted))
     )
     sort_key = (documents.c.published, claims.c.document_id, claims.c.idx)
-    for page in _pages(engine, query, sort_key, limit):
+    for page in pages(engine, query, sort_key, limit):
         with engine.connect() as connection:
             places_by_document = _places_of(connection, {row["document_id"] for row in page})
         for row in page:
@@ -95,7 +95,7 @@ def iter_claims(engine: Engine, wanted: ClaimFilter, limit: int | None) -> Itera
 def iter_documents(engine: Engine, limit: int | None) -> Iterator[Document]:
     """Documents ordered by publication date (undated last), then id."""
     query = select(documents)
-    for page in _pages(engine, query, (documents.c.published, documents.c.id), limit):
+    for page in pages(engine, query, (documents.c.published, documents.c.id), limit):
         yield from (document_from_row(row) for row in page)
 
 
@@ -130,7 +130,7 @@ def _places_of(connection: Connection, document_ids: set[str]) -> dict[str, list
     return found
 
 
-def _pages(
+def pages(
     engine: Engine, query: Select[Any], sort_key: tuple[ColumnElement[Any], ...], limit: int | None
 ) -> Iterator[list[Any]]:
     """Run ``query`` page by page in ``sort_key`` order; the first key column may be NULL (sorted last).

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -142,6 +144,119 @@ ingest_errors = Table(
     UniqueConstraint("source", "message"),
 )
 
+# Across documents (schema version 3): events clustered from claims, near-duplicate fingerprints,
+# control signals and contradictions. All of it is derived from the tables above, so
+# ``sitrep cluster --rebuild`` can drop and remake it; nothing here is the only copy of anything.
+
+clustered_documents = Table(
+    "clustered_documents",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("origin_id", String(64), nullable=False, comment="The earliest stored near-duplicate (itself if none)."),
+    Column("clustered_at", UTCDateTime, nullable=False),
+    Column("pipeline_version", String(64), nullable=False),
+)
+
+# MinHash LSH bands of each document's text, kept in the database so that a new document finds its
+# near-duplicates with one indexed query instead of an index rebuilt in memory on every run.
+document_bands = Table(
+    "document_bands",
+    metadata,
+    # hash first: lookups ask for a set of hashes, and the key's leading column serves them.
+    Column("hash", BigInteger, primary_key=True),
+    Column("band", Integer, primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(40), primary_key=True, comment="'ev-' and a hash of the first claim's id."),
+    Column("family", String(64), nullable=False, comment="Sub-types that may describe one event (data/clustering.yaml)."),
+    Column("event_type", String(64), nullable=False),
+    Column("sub_event_type", String(64)),
+    Column("geonameid", Integer),
+    Column("place_name", Text),
+    Column("admin1", Text),
+    Column("country", String(2)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", Integer, comment="ACLED geo precision; null for an event with no place."),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("first_reported", Date),
+    Column("last_reported", Date),
+    Column("claim_count", Integer, nullable=False),
+    Column("independent_sources", Integer, nullable=False),
+    Column("sources_ua", Integer, nullable=False),
+    Column("sources_ru", Integer, nullable=False),
+    Column("sources_third", Integer, nullable=False),
+    Column("sources_unknown", Integer, nullable=False),
+    Column("contradicted", Boolean, nullable=False),
+    Column("record", Text, nullable=False, comment="The whole EventSummary as JSON."),
+    Column("pipeline_version", String(64), nullable=False),
+    Index(None, "date_start"),
+    Index(None, "geonameid"),
+    Index(None, "lat", "lon"),
+)
+
+event_claims = Table(
+    "event_claims",
+    metadata,
+    Column("claim_id", String(128), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", String(64), nullable=False),
+    Column("origin_id", String(64), nullable=False, comment="The document's near-duplicate origin."),
+    Column("speaker", Text, nullable=False, comment="Who speaks, normalised: the same voice in two outlets is one source."),
+    Column("source_side", String(32), nullable=False),
+    Column("published", Date),
+    Column("fatalities", Integer),
+    Column("status", String(32)),
+    Column("place", Text, comment="The claim's usable place as JSON (a Place), or null."),
+    Index(None, "event_id"),
+    Index(None, "origin_id"),
+)
+
+control_signals = Table(
+    "control_signals",
+    metadata,
+    Column("claim_id", String(128), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("start_offset", Integer, primary_key=True),
+    Column("document_id", String(64), nullable=False),
+    Column("geonameid", Integer, nullable=False),
+    Column("place_name", Text, nullable=False),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("effect", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("date_start", Date, nullable=False),
+    Column("date_end", Date, nullable=False),
+    Column("speaker", Text, nullable=False),
+    Column("record", Text, nullable=False, comment="The whole ControlSignal as JSON."),
+    Index(None, "geonameid", "date_start"),
+    Index(None, "admin1"),
+)
+
+contradictions = Table(
+    "contradictions",
+    metadata,
+    Column("id", String(40), primary_key=True, comment="Hash of the kind and both statements' positions."),
+    Column("kind", String(32), nullable=False),
+    Column("claim_a", String(128), ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("claim_b", String(128), ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(40), comment="The event both claims belong to, when they share one."),
+    Column("geonameid", Integer),
+    Column("place_name", Text),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("record", Text, nullable=False, comment="The whole Contradiction as JSON."),
+    Index(None, "claim_a"),
+    Index(None, "claim_b"),
+    Index(None, "geonameid"),
+)
+
 schema_version = Table(
     "schema_version",
     metadata,
@@ -152,3 +267,4 @@ schema_version = Table(
 
 # Everything but the bookkeeping table, which migrate() creates before it reads the version.
 DATA_TABLES = (documents, places, claims, ingest_errors)
+CROSS_DOCUMENT_TABLES = (clustered_documents, document_bands, events, event_claims, control_signals, contradictions)

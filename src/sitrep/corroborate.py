@@ -1,0 +1,504 @@
+"""Across documents: claims become events, and each event counts its independent sources.
+
+``update(store)`` is incremental. It takes the stored documents that it has not seen yet, oldest
+publication first, and for each one, in one transaction:
+
+1. fingerprints the text (``sitrep.duplicates``) and finds the document's origin: the earliest
+   stored near-duplicate, else itself;
+2. places each claim that reports an event into the best compatible event, or opens a new one
+   (compatible: one family of sub-types, overlapping dates, places within a distance that depends
+   on their precision, no conflicting actors; see ``data/corroboration.yaml``);
+3. finds the claim's control signals (``sitrep.signals``) and stores those at a settlement;
+4. looks for contradictions with what is stored (``sitrep.contradictions``);
+5. recomputes the summary of each event it touched.
+
+A document is marked as seen in the same transaction, so running ``update`` again changes nothing
+and a crash loses nothing: the next run redoes that document from the start. Events never merge
+with each other, so a claim whose place is ambiguous can never join two events into one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Connection, RowMapping
+
+from sitrep import contradictions
+from sitrep.attribution import known_speaker
+from sitrep.duplicates import DOCUMENT_THRESHOLD, Fingerprint, jaccard, same_text, shingles
+from sitrep.gazetteer.builtin import distance_km
+from sitrep.models import PIPELINE_VERSION, Claim, EventDate, EventPlace, EventSummary, Place, Source, SourceMix
+from sitrep.signals import control_signals
+from sitrep.store import Store
+from sitrep.store import crossdoc as sql
+from sitrep.store.engine import write_transaction
+
+RULES_FILE = "corroboration.yaml"
+
+# Documents per transaction: large enough to amortise a commit, small enough that a crash or a
+# concurrent reader waits for little.
+BATCH_DOCUMENTS = 50
+
+
+@dataclass(frozen=True)
+class Rules:
+    family_of: dict[str, str]
+    clustered_statuses: frozenset[str]
+    radius_km: dict[int, float]
+    publication_slack: dt.timedelta
+    generic_speakers: frozenset[str]
+    joins: dict[str, tuple[str, ...]]
+    raw: dict[str, Any]
+
+    def family(self, sub_event_type: str | None, event_type: str) -> str:
+        return self.family_of.get(sub_event_type or "", sub_event_type or event_type)
+
+    def families(self, family: str) -> tuple[str, ...]:
+        """The family itself first, then those its events may join."""
+        return (family, *self.joins.get(family, ()))
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    raw = yaml.safe_load(resources.files("sitrep.data").joinpath(RULES_FILE).read_text("utf-8"))
+    family_of = {sub_type: family for family, sub_types in raw["families"].items() for sub_type in sub_types}
+    return Rules(
+        family_of=family_of,
+        clustered_statuses=frozenset(raw["clustered_statuses"]),
+        radius_km={int(level): float(km) for level, km in raw["place_radius_km"].items()},
+        publication_slack=dt.timedelta(days=raw["publication_slack_days"]),
+        generic_speakers=frozenset(name.lower() for name in raw["generic_speakers"]),
+        joins={family: tuple(others) for family, others in raw["joins"].items()},
+        raw=raw,
+    )
+
+
+@dataclass
+class UpdateReport:
+    documents: int = 0
+    claims: int = 0
+    events_new: int = 0
+    events_touched: int = 0
+    signals: int = 0
+    contradictions: int = 0
+
+
+@dataclass
+class Batch:
+    """What one transaction changed: events to summarise again, and the claims each one gained."""
+
+    touched: set[str] = field(default_factory=set)
+    new_claims: dict[str, list[str]] = field(default_factory=dict)
+    attackers: dict[str, set[str]] = field(default_factory=dict)  # until the events are summarised
+
+
+@dataclass
+class DocumentContext:
+    """What every claim of one document shares."""
+
+    id: str
+    origin_id: str
+    outlet: str | None
+    published: dt.date | None
+    places: list[tuple[int, Place]]
+    batch: Batch
+
+
+def update(store: Store, progress: Callable[[int], None] | None = None) -> UpdateReport:
+    """Bring events, signals and contradictions up to date with the stored documents."""
+    report = UpdateReport()
+    while True:
+        with write_transaction(store.engine) as connection:
+            pending = sql.pending_documents(connection, BATCH_DOCUMENTS)
+            batch = Batch()
+            for document in pending:
+                _process_document(connection, document, batch, report)
+            _finish(connection, batch, report)
+        if progress and pending:
+            progress(len(pending))
+        if len(pending) < BATCH_DOCUMENTS:
+            return report
+
+
+def rebuild(store: Store, progress: Callable[[int], None] | None = None) -> UpdateReport:
+    """Forget every event, signal and contradiction and derive them again (after a rules change)."""
+    sql.clear(store.engine)
+    return update(store, progress)
+
+
+def _process_document(connection: Connection, document: RowMapping, batch: Batch, report: UpdateReport) -> None:
+    origin_id, bands = _origin(connection, document)
+    sql.add_fingerprint(connection, document["id"], origin_id, bands, PIPELINE_VERSION)
+    claims, places = sql.document_claims(connection, document["id"])
+    context = DocumentContext(document["id"], origin_id, document["outlet"] or document["channel"],
+                              document["published"], places, batch)
+    for claim in claims:
+        if claim.event and claim.event.event_type and claim.event.status in rules().clustered_statuses:
+            _cluster_claim(connection, claim, context, report)
+            report.claims += 1
+        _store_signals(connection, claim, context, report)
+    report.documents += 1
+
+
+def _finish(connection: Connection, batch: Batch, report: UpdateReport) -> None:
+    """Contradictions inside the events the batch added to, then their new summaries."""
+    for event_id, claim_ids in sorted(batch.new_claims.items()):
+        found = contradictions.within_event(connection, event_id, claim_ids)
+        _note_contradictions(connection, found, batch, report)
+    for event_id in sorted(batch.touched):
+        _summarise(connection, event_id)
+    report.events_touched += len(batch.touched)
+
+
+def _origin(connection: Connection, document: RowMapping) -> tuple[str, list[tuple[int, int]]]:
+    """The document's near-duplicate origin, and its LSH bands."""
+    fingerprint = Fingerprint(document["text"])
+    bands = fingerprint.bands()
+    candidates = sql.band_matches(connection, bands, document["id"])[:20]
+    if not candidates:
+        return document["id"], bands
+    own = shingles(document["text"])
+    texts = sql.document_texts(connection, candidates)
+    similar = [other for other in candidates if jaccard(own, shingles(texts[other])) >= DOCUMENT_THRESHOLD]
+    found = sql.origins(connection, similar)
+    # The origin of the origin: copies of a copy point at the first text.
+    return (min(found.values()) if found else document["id"]), bands
+
+
+# Claims into events
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A claim as clustering sees it."""
+
+    claim: Claim
+    family: str
+    place: Place | None
+    low: dt.date | None
+    high: dt.date | None
+    speaker: str
+
+
+def _cluster_claim(connection: Connection, claim: Claim, context: DocumentContext, report: UpdateReport) -> None:
+    event = claim.event
+    low, high = matching_dates(event.date, context.published)
+    fact = Fact(claim, rules().family(event.sub_event_type, event.event_type), _usable_place(claim, context.places),
+                low, high, speaker_key(claim.source, context))
+    chosen = _choose(connection, fact, context)
+    if chosen is None:
+        chosen = "ev-" + hashlib.sha1(claim.id.encode()).hexdigest()[:16]
+        sql.insert_event(connection, _placeholder_row(chosen, fact))
+        report.events_new += 1
+    sql.add_member(connection, {
+        "claim_id": claim.id, "event_id": chosen, "document_id": context.id, "origin_id": context.origin_id,
+        "speaker": fact.speaker, "source_side": claim.source.side, "published": context.published,
+        "fatalities": event.fatalities, "status": event.status,
+        "place": fact.place.model_dump_json() if fact.place else None,
+    })
+    context.batch.touched.add(chosen)
+    if event.actor1 is not None:
+        context.batch.attackers.setdefault(chosen, set()).add(event.actor1.side)
+    context.batch.new_claims.setdefault(chosen, []).append(claim.id)
+
+
+def matching_dates(date: EventDate | None, published: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The days a claim's event may have happened on, for matching it with others."""
+    if date is None:
+        if published is None:
+            return None, None
+        return published - rules().publication_slack, published
+    if date.anchor == "published" and date.expression is None:
+        return date.start - rules().publication_slack, date.end
+    return date.start, date.end
+
+
+def _usable_place(claim: Claim, places: Sequence[tuple[int, Place]]) -> Place | None:
+    """The claim's event place when it is resolved and finer than a country."""
+    index = claim.event.place if claim.event else None
+    if index is None:
+        return None
+    place = dict(places).get(index)
+    if place is None or place.geonameid is None or place.lat is None or place.kind != "toponym":
+        return None
+    return place if (place.precision or 4) <= 3 else None
+
+
+def speaker_key(source: Source, context: DocumentContext) -> str:
+    """Who speaks, as one voice across documents. A known or named speaker is the same voice in
+    every outlet that quotes it; the narrator is its outlet; an unnamed group ("officials",
+    "others") is one voice only within the document and its copies."""
+    name = source.name.strip()
+    lowered = name.lower().removeprefix("the ").strip()
+    if source.kind == "narrator" or lowered == "narrator":
+        return f"outlet:{(context.outlet or context.origin_id).lower()}"
+    key = _named_speaker(name)
+    return key if key is not None else f"{lowered}@{context.origin_id}"
+
+
+@lru_cache(maxsize=65536)
+def _named_speaker(name: str) -> str | None:
+    """The cross-document key of a known or named speaker; None for an unnamed group."""
+    lowered = name.lower().removeprefix("the ").strip()
+    entry = known_speaker(name)
+    if entry is not None:
+        return f"speaker:{entry['names'][0].lower()}"
+    if lowered in rules().generic_speakers or not any(word[:1].isupper() for word in name.split()[1:]):
+        return None
+    return f"speaker:{lowered}"
+
+
+def _choose(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
+    """The best compatible event for the claim, or None to open a new one."""
+    if fact.place is None:
+        return _choose_placeless(connection, fact, context)
+    level = fact.place.precision or 3
+    radius = rules().radius_km.get(max(level, 1), rules().radius_km[3])
+    scored = []
+    # A settlement's claim looks as far as a "near" event can be; a region's, across the region.
+    box = rules().radius_km[max(level, 2)]
+    for row in sql.candidate_events(connection, rules().families(fact.family), fact.low, fact.high, fact.place, box):
+        score = _place_score(fact.place, row)
+        if score is None or not _actors_compatible(fact, row, context.batch):
+            continue
+        if row["family"] != fact.family:
+            score -= 1.0
+        if max(level, row["precision"] or 4) >= 3 and level != (row["precision"] or 4):
+            continue  # a region-level report joins a settlement's event only below, when unique
+        scored.append((score + _sub_type_bonus(fact, row), row["id"]))
+    if not scored and level >= 3:
+        return _unique_in_region(connection, fact, radius, context)
+    return max(scored, key=lambda item: (item[0], _reverse(item[1])))[1] if scored else None
+
+
+def _reverse(key: str) -> tuple[int, ...]:
+    return tuple(-ord(char) for char in key)  # ties go to the smallest id
+
+
+def _place_score(place: Place, row: RowMapping) -> float | None:
+    """How well an event's place fits the claim's; None when they cannot be one place."""
+    if row["precision"] is None or row["lat"] is None:
+        return None
+    if row["geonameid"] == place.geonameid:
+        return 3.0
+    level = max(place.precision or 3, row["precision"])
+    radius = rules().radius_km.get(level)
+    if radius is None:
+        return None
+    if level >= 3:
+        return 1.0 if (row["admin1"], row["country"]) == (place.admin1, place.country) else None
+    distance = distance_km(place.lat, place.lon, row["lat"], row["lon"])
+    return 2.0 - distance / radius if distance <= radius else None
+
+
+def _unique_in_region(connection: Connection, fact: Fact, radius: float, context: DocumentContext) -> str | None:
+    """A region-level claim joins a settlement's event when it is the only candidate in the region."""
+    found = [row["id"] for row in sql.candidate_events(connection, (fact.family,), fact.low, fact.high, fact.place, radius)
+             if _place_score(fact.place, row) is not None and _actors_compatible(fact, row, context.batch)]
+    return found[0] if len(found) == 1 else None
+
+
+def _choose_placeless(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
+    """A claim with no usable place joins an event of its own document (or a copy of it) when
+    exactly one fits; across documents nothing else says where it happened."""
+    same_origin = sql.events_of_origin(connection, context.origin_id)
+    found = [row for row in sql.candidate_events(connection, rules().families(fact.family), fact.low, fact.high, None, 0,
+                                                 among=same_origin)
+             if _actors_compatible(fact, row, context.batch)]
+    same_type = [row for row in found if row["sub_event_type"] == fact.claim.event.sub_event_type]
+    for choice in (found, same_type):
+        if len(choice) == 1:
+            return choice[0]["id"]
+    return None
+
+
+def _sub_type_bonus(fact: Fact, row: RowMapping) -> float:
+    return 0.5 if row["sub_event_type"] == fact.claim.event.sub_event_type else 0.0
+
+
+def _actors_compatible(fact: Fact, row: RowMapping, batch: Batch) -> bool:
+    """Remote violence by one side cannot be the same event as remote violence by the other."""
+    if fact.family == "battle":
+        return True
+    actor1 = fact.claim.event.actor1
+    if actor1 is None or actor1.side in ("unknown", "third-party"):
+        return True
+    attackers = set(json.loads(row["record"])["attackers"]) | batch.attackers.get(row["id"], set())
+    attackers -= {"unknown", "third-party"}
+    return not attackers or actor1.side in attackers
+
+
+def _placeholder_row(event_id: str, fact: Fact) -> dict[str, Any]:
+    """A new event's row before ``_summarise`` fills it from its claims."""
+    place = fact.place
+    summary = EventSummary(id=event_id, family=fact.family, event_type=fact.claim.event.event_type,
+                           place=EventPlace(), claim_count=0, independent_sources=0, source_mix=SourceMix())
+    return {
+        "id": event_id, "family": fact.family, "event_type": summary.event_type,
+        "sub_event_type": fact.claim.event.sub_event_type,
+        "geonameid": place.geonameid if place else None, "place_name": place.name if place else None,
+        "admin1": place.admin1 if place else None, "country": place.country if place else None,
+        "lat": place.lat if place else None, "lon": place.lon if place else None,
+        "precision": place.precision if place else None, "date_start": fact.low, "date_end": fact.high,
+        "first_reported": None, "last_reported": None, "claim_count": 0, "independent_sources": 0,
+        "sources_ua": 0, "sources_ru": 0, "sources_third": 0, "sources_unknown": 0, "contradicted": False,
+        "record": summary.model_dump_json(), "pipeline_version": PIPELINE_VERSION,
+    }
+
+
+# Signals
+
+
+def _store_signals(connection: Connection, claim: Claim, context: DocumentContext, report: UpdateReport) -> None:
+    places = dict(context.places)
+    for signal in control_signals(claim, context.id, context.places):
+        place = places.get(signal.place) if signal.place is not None else None
+        if place is None or place.geonameid is None:
+            continue
+        if signal.date is None:
+            if context.published is None:
+                continue
+            signal = signal.model_copy(update={"date": EventDate(start=context.published, end=context.published,
+                                                                 precision="day")})
+        speaker = speaker_key(signal.source, context)
+        low, high = matching_dates(signal.date, context.published)
+        if sql.add_signal(connection, signal, place, speaker, low, high):
+            report.signals += 1
+            involved = contradictions.for_signal(connection, signal, place, speaker, low, high)
+            _note_contradictions(connection, involved, context.batch, report)
+
+
+def _note_contradictions(connection: Connection, claim_ids: list[str], batch: Batch, report: UpdateReport) -> None:
+    """Count new contradictions (two claims each) and mark their events for a new summary."""
+    report.contradictions += len(claim_ids) // 2
+    batch.touched.update(sql.events_of_claims(connection, claim_ids))
+
+
+# Event summaries
+
+
+def _summarise(connection: Connection, event_id: str) -> None:
+    """Recompute an event's row from all of its claims."""
+    members = sql.members(connection, event_id)
+    claims = [Claim.model_validate_json(row["record"]) for row in members]
+    components = independent_groups(members)
+    mix = Counter(_group_side(group) for group in components)
+    contradicted = sql.event_contradicted(connection, event_id)
+    place_row = _event_place(members)
+    low, high = _matching_range(members, claims)
+    published = [row["published"] for row in members if row["published"] is not None]
+    main = _main_claim(claims)
+    summary = EventSummary(
+        id=event_id, family=rules().family(main.event.sub_event_type, main.event.event_type),
+        event_type=main.event.event_type, sub_event_type=main.event.sub_event_type,
+        place=place_row, date=_display_date(claims), first_reported=min(published, default=None),
+        last_reported=max(published, default=None), claim_count=len(members),
+        independent_sources=len(components),
+        source_mix=SourceMix(UA=mix["UA"], RU=mix["RU"], third_party=mix["third-party"], unknown=mix["unknown"]),
+        actor_sides=sorted({actor.side for claim in claims for actor in (claim.event.actor1, claim.event.actor2)
+                            if actor is not None and actor.side != "unknown"}),
+        attackers=sorted({claim.event.actor1.side for claim in claims
+                          if claim.event.actor1 is not None and claim.event.actor1.side != "unknown"}),
+        fatalities=sorted({claim.event.fatalities for claim in claims if claim.event.fatalities is not None}),
+        contradicted=contradicted,
+    )
+    sql.update_event(connection, event_id, {
+        "family": summary.family, "event_type": summary.event_type, "sub_event_type": summary.sub_event_type, "geonameid": place_row.geonameid, "place_name": place_row.name,
+        "admin1": place_row.admin1, "country": place_row.country, "lat": place_row.lat, "lon": place_row.lon,
+        "precision": place_row.precision, "date_start": low, "date_end": high,
+        "first_reported": summary.first_reported, "last_reported": summary.last_reported,
+        "claim_count": summary.claim_count, "independent_sources": summary.independent_sources,
+        "sources_ua": mix["UA"], "sources_ru": mix["RU"], "sources_third": mix["third-party"],
+        "sources_unknown": mix["unknown"], "contradicted": contradicted, "record": summary.model_dump_json(),
+    })
+
+
+def _main_claim(claims: Sequence[Claim]) -> Claim:
+    """The claim whose sub-type most claims share (the first such): it names the event's type."""
+    counts = Counter(claim.event.sub_event_type for claim in claims)
+    return max(claims, key=lambda claim: counts[claim.event.sub_event_type])
+
+
+def independent_groups(members: Sequence[RowMapping]) -> list[list[RowMapping]]:
+    """Claims grouped by origin: one group per independent source. Two claims share an origin when
+    one voice says both (a named speaker in any outlet; an outlet's own narration, or an unnamed
+    group, within one text and its near-duplicate copies) or when one sentence is a copy of the
+    other. Two voices quoted in one article stay two sources."""
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_by: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(members):
+        keys = [("speaker", row["speaker"])]
+        if row["speaker"].startswith("outlet:"):
+            keys.append(("narration", row["origin_id"]))  # a republished story's narration is the original's
+        for key in keys:
+            if key in first_by:
+                parent[find(i)] = find(first_by[key])
+            else:
+                first_by[key] = i
+    for i in range(len(members)):
+        for j in range(i):
+            if find(i) != find(j) and same_text(members[i]["text"], members[j]["text"]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[RowMapping]] = {}
+    for i, row in enumerate(members):
+        groups.setdefault(find(i), []).append(row)
+    return list(groups.values())
+
+
+def _group_side(group: list[RowMapping]) -> str:
+    sides = Counter(row["source_side"] for row in group if row["source_side"] != "unknown")
+    return sides.most_common(1)[0][0] if sides else "unknown"
+
+
+def _event_place(members: Sequence[RowMapping]) -> EventPlace:
+    """The most precise place the claims give, the most often named one among equals."""
+    found = [Place.model_validate_json(row["place"]) for row in members if row["place"]]
+    if not found:
+        return EventPlace()
+    best_level = min(place.precision or 4 for place in found)
+    counts = Counter(place.geonameid for place in found if (place.precision or 4) == best_level)
+    chosen = next(place for place in found if place.geonameid == counts.most_common(1)[0][0])
+    return EventPlace(name=chosen.name, geonameid=chosen.geonameid, admin1=chosen.admin1, country=chosen.country,
+                      lat=chosen.lat, lon=chosen.lon, precision=chosen.precision)
+
+
+def _matching_range(members: Sequence[RowMapping], claims: Sequence[Claim]) -> tuple[dt.date | None, dt.date | None]:
+    """The days the event is matched on: the union of its finest-dated claims' ranges."""
+    ranges = [(claim.event.date, matching_dates(claim.event.date, row["published"]))
+              for row, claim in zip(members, claims, strict=True)]
+    dated = [(date, bounds) for date, bounds in ranges if bounds[0] is not None]
+    if not dated:
+        return None, None
+    finest = min(_PRECISION_RANK[date.precision] if date else 0 for date, _ in dated)
+    chosen = [bounds for date, bounds in dated if (_PRECISION_RANK[date.precision] if date else 0) == finest]
+    return min(low for low, _ in chosen), max(high for _, high in chosen)
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _display_date(claims: Sequence[Claim]) -> EventDate | None:
+    """The date of the finest-dated claims: the range from the earliest to the latest of them."""
+    dates = [claim.event.date for claim in claims if claim.event.date is not None]
+    if not dates:
+        return None
+    finest = min(_PRECISION_RANK[date.precision] for date in dates)
+    chosen = [date for date in dates if _PRECISION_RANK[date.precision] == finest]
+    return EventDate(start=min(date.start for date in chosen), end=max(date.end for date in chosen),
+                     precision=chosen[0].precision, anchor=chosen[0].anchor)

@@ -1,0 +1,219 @@
+"""Clustering claims into events, counting independent sources, and contradictions inside events.
+
+Records are built by hand (no spaCy), so each test states exactly what the extractor would have
+found; ``control_signals`` still runs on the sentences, as it does in a real ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep import corroborate
+from sitrep.ingest.base import document_id
+from sitrep.models import Actor, Claim, Document, Event, EventDate, Extraction, Place, Source
+from sitrep.store import EventFilter, Store
+
+ROBOTYNE = {"geonameid": 695586, "name": "Robotyne", "feature": "PPL", "admin1": "Zaporizhzhia", "country": "UA",
+            "lat": 47.4419, "lon": 35.8394, "precision": 1}
+VERBOVE = {"geonameid": 689965, "name": "Verbove", "feature": "PPL", "admin1": "Zaporizhzhia", "country": "UA",
+           "lat": 47.4483, "lon": 35.9467, "precision": 1}
+# Two villages of one name far apart: a mention that could be either must not join them.
+NOVOSELIVKA_A = {"geonameid": 1, "name": "Novoselivka", "feature": "PPL", "admin1": "Donetsk", "country": "UA",
+                 "lat": 48.20, "lon": 37.50, "precision": 1}
+NOVOSELIVKA_B = {"geonameid": 2, "name": "Novoselivka", "feature": "PPL", "admin1": "Kharkiv", "country": "UA",
+                 "lat": 49.90, "lon": 37.40, "precision": 1}
+
+MOD = Source(name="Russian Ministry of Defence", kind="military", side="RU")
+BRIGADE = Source(name="Steppe Brigade", kind="military", side="UA")
+NARRATOR = Source(name="narrator", kind="narrator")
+
+
+def record(text: str, sentence: str, source: Source, place: dict | None, mention: str | None = None,
+           published: dt.date = dt.date(2023, 8, 12), outlet: str = "Test Wire", sub_type: str = "Armed clash",
+           event_type: str = "Battles", status: str = "asserted", fatalities: int | None = None,
+           day: dt.date | None = None, actor1: str | None = None) -> Extraction:
+    """A one-claim extraction record: ``sentence`` inside ``text``, its event at ``place``."""
+    doc_id = document_id(text)
+    start = text.index(sentence)
+    places = []
+    if place is not None:
+        at = text.index(mention or place["name"])
+        places.append(Place(mention=mention or place["name"], start=at, end=at + len(mention or place["name"]),
+                            **place))
+    day = day or published
+    event = Event(event_type=event_type, sub_event_type=sub_type, status=status, fatalities=fatalities,
+                  place=0 if places else None, date=EventDate(start=day, end=day, precision="day"),
+                  actor1=Actor(name=actor1, side=actor1) if actor1 else None)
+    claim = Claim(id=f"{doc_id}:{start}-{start + len(sentence)}", start=start, end=start + len(sentence),
+                  text=sentence, confidence=0.7, source=source, event=event)
+    document = Document(id=doc_id, source=f"test#{doc_id[:6]}", text=text, published=published, outlet=outlet)
+    return Extraction(document=document, places=places, claims=[claim])
+
+
+@pytest.fixture()
+def store():
+    with Store.memory() as memory:
+        yield memory
+
+
+def add(store: Store, *records: Extraction) -> corroborate.UpdateReport:
+    for item in records:
+        store.add(item)
+    return corroborate.update(store)
+
+
+def events(store: Store) -> list:
+    return list(store.events())
+
+
+def test_two_sources_on_one_battle_make_one_event_with_two_sources(store):
+    first = "Ukrainian assault groups stormed trenches on the edge of Robotyne."
+    second = "Russian units repelled two attacks near Robotyne, the ministry said."
+    add(store, record(first, first, BRIGADE, ROBOTYNE), record(second, second, MOD, ROBOTYNE, status="failed"))
+    [event] = events(store)
+    assert event.claim_count == 2 and event.independent_sources == 2
+    assert (event.source_mix.UA, event.source_mix.RU) == (1, 1)
+    assert event.place.name == "Robotyne" and event.place.geonameid == 695586
+
+
+def test_different_days_and_places_stay_apart(store):
+    one = "Fighting went on near Robotyne all day."
+    other_day = "Fighting went on near Robotyne again today."
+    other_place = "Fighting went on near Verbove all day."
+    add(store, record(one, one, NARRATOR, ROBOTYNE),
+        record(other_day, other_day, NARRATOR, ROBOTYNE, published=dt.date(2023, 8, 15)),
+        record(other_place, other_place, NARRATOR, VERBOVE))
+    assert len(events(store)) == 3
+
+
+def test_reposts_and_one_speaker_in_two_outlets_count_once(store):
+    original = ("Our assault units advanced four hundred metres on the northern outskirts of Robotyne today and "
+                "took two enemy strongpoints after a night of heavy fighting.")
+    repost = "Forwarded from Steppe Brigade\n" + original
+    quoted = "The Russian Ministry of Defence said its troops repelled an attack near Robotyne."
+    quoted_again = "Moscow's defence ministry said attacks near Robotyne had been repelled by its units."
+    add(store,
+        record(original, original, NARRATOR, ROBOTYNE, outlet="Steppe Brigade"),
+        record(repost, original, NARRATOR, ROBOTYNE, outlet="Orikhiv Frontline"),
+        record(quoted, quoted, MOD, ROBOTYNE, outlet="Paper A", status="failed"),
+        record(quoted_again, quoted_again, MOD, ROBOTYNE, outlet="Paper B", status="failed"))
+    [event] = events(store)
+    assert event.claim_count == 4
+    assert event.independent_sources == 2
+
+
+def test_update_is_incremental_and_idempotent(store):
+    first = "Heavy fighting near Robotyne continued through the night."
+    add(store, record(first, first, NARRATOR, ROBOTYNE, outlet="A"))
+    [before] = events(store)
+    assert corroborate.update(store).documents == 0  # nothing new: nothing done
+    second = "Ukrainian troops attacked Russian positions near Robotyne, a brigade spokesman said."
+    report = add(store, record(second, second, BRIGADE, ROBOTYNE, outlet="B"))
+    assert report.documents == 1 and report.events_new == 0
+    [after] = events(store)
+    assert after.id == before.id and after.claim_count == 2
+    rebuilt = corroborate.rebuild(store)
+    assert rebuilt.documents == 2
+    # The same clustering; ids are stable under updates, not across a rebuild (docs/corroboration.md).
+    assert [event.claim_count for event in events(store)] == [2]
+
+
+def test_ambiguous_name_never_merges_two_settlements(store):
+    one = "Russian troops attacked Novoselivka in Donetsk region."
+    two = "Russian troops attacked Novoselivka in Kharkiv region."
+    unresolved = "Fighting was also reported around Novoselivka on Saturday."
+    ambiguous = {"name": None, "geonameid": None, "lat": None, "lon": None, "precision": None,
+                 "unresolved": "ambiguous", "candidates": 2}
+    extraction = record(unresolved, unresolved, NARRATOR, None)
+    at = unresolved.index("Novoselivka")
+    extraction.places.append(Place(mention="Novoselivka", start=at, end=at + 11,
+                                   **{k: v for k, v in ambiguous.items()}))
+    extraction.claims[0].event.place = 0
+    add(store, record(one, one, NARRATOR, NOVOSELIVKA_A, outlet="A"), record(two, two, NARRATOR, NOVOSELIVKA_B, outlet="B"),
+        extraction)
+    found = events(store)
+    assert len(found) == 3
+    assert sorted(event.place.geonameid or 0 for event in found) == [0, 1, 2]
+
+
+def test_claim_without_place_joins_its_documents_event(store):
+    text = "Russian artillery shelled Orikhiv this morning. Two civilians were killed."
+    orikhiv = {"geonameid": 698428, "name": "Orikhiv", "feature": "PPLA3", "admin1": "Zaporizhzhia",
+               "country": "UA", "lat": 47.5675, "lon": 35.7848, "precision": 1}
+    shelling = record(text, "Russian artillery shelled Orikhiv this morning.", NARRATOR, orikhiv,
+                      sub_type="Shelling/artillery/missile attack", event_type="Explosions/Remote violence",
+                      actor1="RU")
+    start = text.index("Two civilians")
+    killed = Claim(id=f"{shelling.document.id}:{start}-{len(text)}", start=start, end=len(text),
+                   text=text[start:], confidence=0.7, source=NARRATOR,
+                   event=Event(event_type="Violence against civilians", sub_event_type="Attack", fatalities=2,
+                               date=EventDate(start=dt.date(2023, 8, 12), end=dt.date(2023, 8, 12), precision="day")))
+    shelling.claims.append(killed)
+    add(store, shelling)
+    [event] = events(store)
+    assert event.claim_count == 2 and event.sub_event_type == "Shelling/artillery/missile attack"
+    assert event.fatalities == [2]
+
+
+def test_claim_without_place_or_date_never_crashes(store):
+    text = "Fighting continued somewhere in the east."
+    extraction = record(text, text, NARRATOR, None, published=dt.date(2023, 8, 12))
+    extraction.claims[0].event.date = None
+    extraction.document.published = None
+    add(store, extraction)
+    [event] = events(store)
+    assert event.place.name is None and event.date is None
+
+
+def test_death_tolls_far_apart_are_a_contradiction(store):
+    low = "Two civilians were killed when Russian rockets hit Orikhiv, the regional governor said."
+    high = "More than thirty soldiers were killed when rockets hit Orikhiv, a Russian channel claimed."
+    orikhiv = {"geonameid": 698428, "name": "Orikhiv", "feature": "PPLA3", "admin1": "Zaporizhzhia",
+               "country": "UA", "lat": 47.5675, "lon": 35.7848, "precision": 1}
+    kwargs = {"sub_type": "Shelling/artillery/missile attack", "event_type": "Explosions/Remote violence"}
+    add(store, record(low, low, Source(name="regional governor", kind="official", side="UA"), orikhiv,
+                      fatalities=2, outlet="A", **kwargs),
+        record(high, high, Source(name="Southern Front Z", kind="milblogger", side="RU"), orikhiv,
+               fatalities=30, outlet="B", **kwargs))
+    [event] = events(store)
+    assert event.contradicted
+    [contradiction] = list(store.contradictions())
+    assert contradiction.kind == "casualties" and contradiction.event_id == event.id
+    assert {statement.reading for statement in contradiction.statements} == {"2 killed", "30 killed"}
+
+
+def test_close_death_tolls_are_not_a_contradiction(store):
+    low = "Five people were killed in the strike on Orikhiv, officials said."
+    high = "Seven people were killed in the strike on Orikhiv, according to the governor."
+    orikhiv = {"geonameid": 698428, "name": "Orikhiv", "feature": "PPLA3", "admin1": "Zaporizhzhia",
+               "country": "UA", "lat": 47.5675, "lon": 35.7848, "precision": 1}
+    add(store, record(low, low, NARRATOR, orikhiv, fatalities=5, outlet="A"),
+        record(high, high, Source(name="the governor", kind="official", side="UA"), orikhiv, fatalities=7,
+               outlet="B"))
+    assert not list(store.contradictions())
+    assert not events(store)[0].contradicted
+
+
+def test_event_listing_filters(store):
+    battle = "Ukrainian assault groups stormed trenches on the edge of Robotyne."
+    shelling = "Russian artillery shelled Verbove overnight."
+    add(store, record(battle, battle, BRIGADE, ROBOTYNE),
+        record(shelling, shelling, NARRATOR, VERBOVE, sub_type="Shelling/artillery/missile attack",
+               event_type="Explosions/Remote violence", actor1="RU", published=dt.date(2023, 8, 20)))
+    assert [e.place.name for e in store.events(EventFilter(place="robotyne"))] == ["Robotyne"]
+    assert [e.place.name for e in store.events(EventFilter(event_type="Explosions/Remote violence"))] == ["Verbove"]
+    assert [e.place.name for e in store.events(EventFilter(since=dt.date(2023, 8, 15)))] == ["Verbove"]
+    assert [e.place.name for e in store.events(EventFilter(source="steppe"))] == ["Robotyne"]
+    assert [e.place.name for e in store.events(EventFilter(side="UA"))] == ["Robotyne"]
+    assert [e.place.name for e in store.events(EventFilter(side="RU"))] == ["Verbove"]
+
+
+def test_remote_violence_by_opposite_sides_is_two_events(store):
+    theirs = "Russian artillery shelled Robotyne in the morning."
+    ours = "Ukrainian artillery struck Robotyne in the morning."
+    kwargs = {"sub_type": "Shelling/artillery/missile attack", "event_type": "Explosions/Remote violence"}
+    add(store, record(theirs, theirs, NARRATOR, ROBOTYNE, actor1="RU", outlet="A", **kwargs),
+        record(ours, ours, NARRATOR, ROBOTYNE, actor1="UA", outlet="B", **kwargs))
+    assert len(events(store)) == 2
