@@ -7,7 +7,6 @@ were still processed), 2 usage or configuration error, 3 internal error.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -18,8 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sitrep import __version__, render, service
 from sitrep.commands import crossdoc, evaluate, gazetteer
-from sitrep.commands.common import EXIT_INPUT_FAILED, EXIT_USAGE, err, guarded, out
-from sitrep.commands.common import fail as _fail
+from sitrep.commands.common import EXIT_INPUT_FAILED, check_choice, err, guarded, out, parse_date
 from sitrep.commands.resolve import resolve
 from sitrep.models import Extraction
 from sitrep.settings import Settings, get_settings
@@ -164,18 +162,8 @@ def version() -> None:
     out.print(f"sitrep {__version__}")
 
 
-def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        _fail(f"{option} {value!r} is not one of: {', '.join(choices)}", EXIT_USAGE)
-
-
-def _date(option: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option} {value!r} is not a date; use YYYY-MM-DD", EXIT_USAGE)
+_check_choice = check_choice
+_date = parse_date
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ traceback; set SITREP_DEBUG=1 to see one.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 
@@ -37,9 +38,27 @@ def guarded(command):
             fail(str(error), EXIT_USAGE)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`sitrep events | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            raise typer.Exit(0) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence for the user
             if os.environ.get("SITREP_DEBUG"):
                 raise
             fail(f"internal error: {type(error).__name__}: {error} (set SITREP_DEBUG=1 for details)",
              EXIT_INTERNAL)
     return wrapper
+
+
+def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        fail(f"{option} {value!r} is not one of: {', '.join(choices)}", EXIT_USAGE)
+
+
+def parse_date(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; use YYYY-MM-DD", EXIT_USAGE)

@@ -3,14 +3,13 @@ over sitrep.corroborate, sitrep.control and the store's listings."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated, Optional
 
 import typer
 
 from sitrep import render_crossdoc as render
-from sitrep.commands.common import EXIT_USAGE, err, fail, guarded, out
+from sitrep.commands.common import EXIT_USAGE, check_choice, err, fail, guarded, out, parse_date
 from sitrep.settings import get_settings
 from sitrep.store import EventFilter, Store
 
@@ -37,20 +36,6 @@ def _filter(place, since, until, type, side, source, contradicted=None) -> Event
         fail(f"--side {side!r} is not one of: {', '.join(SIDES)}", EXIT_USAGE)
     return EventFilter(place=place, since=parse_date("--since", since), until=parse_date("--until", until),
                        event_type=type, side=side, source=source, contradicted=contradicted)
-
-
-def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        fail(f"{option} {value!r} is not one of: {', '.join(choices)}", EXIT_USAGE)
-
-
-def parse_date(option: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r} is not a date; use YYYY-MM-DD", EXIT_USAGE)
 
 
 @guarded
