@@ -57,7 +57,6 @@ class Rules:
     publication_slack: dt.timedelta
     generic_speakers: frozenset[str]
     joins: dict[str, tuple[str, ...]]
-    raw: dict[str, Any]
 
     def family(self, sub_event_type: str | None, event_type: str) -> str:
         return self.family_of.get(sub_event_type or "", sub_event_type or event_type)
@@ -78,7 +77,6 @@ def rules() -> Rules:
         publication_slack=dt.timedelta(days=raw["publication_slack_days"]),
         generic_speakers=frozenset(name.lower() for name in raw["generic_speakers"]),
         joins={family: tuple(others) for family, others in raw["joins"].items()},
-        raw=raw,
     )
 
 

@@ -191,18 +191,6 @@ def event_contradicted(connection: Connection, event_id: str) -> bool:
     return connection.execute(_CONTRADICTED, {"event_id": event_id}).first() is not None
 
 
-def contradicted_claims(connection: Connection, claim_ids: Iterable[str]) -> set[str]:
-    wanted = list(claim_ids)
-    if not wanted:
-        return set()
-    query = select(contradictions.c.claim_a, contradictions.c.claim_b).where(
-        or_(contradictions.c.claim_a.in_(wanted), contradictions.c.claim_b.in_(wanted)))
-    found: set[str] = set()
-    for row in connection.execute(query):
-        found.update((row.claim_a, row.claim_b))
-    return found & set(wanted)
-
-
 def events_of_claims(connection: Connection, claim_ids: Iterable[str]) -> set[str]:
     wanted = list(claim_ids)
     if not wanted:
