@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
+DEMO_PORT ?= 8000
 export SITREP_HOME ?= $(CURDIR)/.sitrep-home
 
 SHARED ?= ../shared
@@ -22,7 +23,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Debian packages (PostgreSQL server, Chromium) and the web map's npm assets, built into
+# src/sitrep/web/vendor (git-ignored). Each step is skipped when already done.
+SYSTEM_STAMP := $(VENV)/.system
+WEB_STAMP := src/sitrep/web/vendor/.built
+
+$(SYSTEM_STAMP): scripts/setup-system.sh | $(BIN)/python
+	scripts/setup-system.sh
+	touch $(SYSTEM_STAMP)
+
+$(WEB_STAMP): web/package.json web/package-lock.json scripts/build-web.sh
+	scripts/build-web.sh
+
+setup: $(STAMP) $(SYSTEM_STAMP) $(WEB_STAMP)
 
 demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -33,15 +46,22 @@ demo: setup
 	$(BIN)/sitrep events --db $(DEMO_DB) --limit 15
 	$(BIN)/sitrep contradictions --db $(DEMO_DB)
 	@echo "More: $(BIN)/sitrep events|contradictions|claims --db $(DEMO_DB) --help, $(BIN)/sitrep control PLACE --db $(DEMO_DB), $(BIN)/sitrep show DOC_ID --db $(DEMO_DB)"
+	@echo "Serving the map over $(DEMO_DB); stop with Ctrl-C (DEMO_PORT=$(DEMO_PORT) to change the port)."
+	$(BIN)/sitrep serve --db $(DEMO_DB) --host 127.0.0.1 --port $(DEMO_PORT)
 
+# The PostgreSQL and browser tests must run here, not skip: setup installed their Debian packages.
 test: setup
-	$(BIN)/python -m pytest -q
+	SITREP_REQUIRE_PG=1 SITREP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/geoparse.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/stream.py
+	$(BIN)/python bench/store_size.py
 
 # Accuracy on the external gold sets (measuring only) and on the team's own claims gold set.
 eval: setup

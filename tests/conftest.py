@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pgserver import pg_cluster, pg_server, pg_url  # noqa: F401 - fixtures, registered by import
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "reports"
@@ -76,3 +77,24 @@ def make_document():
         return Document(id=document_id(text), source=metadata.pop("source", "test.txt"), text=text, **metadata)
 
     return make
+
+
+# The store's backends: every test that takes ``db_url`` or ``store`` runs once on each.
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """A new, empty database of each backend: a SQLite file, or a database on the test server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sitrep.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture()
+def store(db_url):
+    """An opened (migrated) store on each backend, closed after the test."""
+    from sitrep.store import Store
+
+    with Store.open(db_url) as opened:
+        yield opened

@@ -52,12 +52,6 @@ def record(text: str, sentence: str, source: Source, place: dict | None, mention
     return Extraction(document=document, places=places, claims=[claim])
 
 
-@pytest.fixture()
-def store():
-    with Store.memory() as memory:
-        yield memory
-
-
 def add(store: Store, *records: Extraction) -> corroborate.UpdateReport:
     for item in records:
         store.add(item)

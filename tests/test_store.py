@@ -1,5 +1,7 @@
 """The store: add, read back, filter, migrate, check, and fail in one line.
 
+Tests that take ``store`` or ``db_url`` (fixtures in conftest.py) run on both backends, a SQLite
+file and a database on the test PostgreSQL server: ``test_x[sqlite]``, ``test_x[postgresql]``.
 The reports below are short pieces written for these tests, not quotations of real articles.
 """
 
@@ -7,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -172,26 +175,30 @@ def file_store(tmp_path: Path):
     store.close()
 
 
-@pytest.fixture(params=["memory", "file"])
-def any_store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(f"{request.param}_store")
-
-
 @pytest.fixture
-def full_store(memory_store: Store) -> Store:
+def full_store(store: Store) -> Store:
     for record in ALL_RECORDS:
-        assert memory_store.add(record())
-    return memory_store
+        assert store.add(record())
+    return store
+
+
+def _name(store: Store) -> str:
+    return re.escape(store.name)
 
 
 # Adding
 
 
-def test_add_then_readd_stores_once(any_store: Store):
-    assert any_store.add(kharkiv_record()) is True
-    before = any_store.counts()
-    assert any_store.add(kharkiv_record()) is False
-    assert any_store.counts() == before == {"documents": 1, "claims": 3, "places": 3, "errors": 0}
+def test_add_then_readd_stores_once(store: Store):
+    assert store.add(kharkiv_record()) is True
+    before = store.counts()
+    assert store.add(kharkiv_record()) is False
+    assert store.counts() == before == {"documents": 1, "claims": 3, "places": 3, "errors": 0}
+
+
+def test_memory_store_adds_and_reads_back(memory_store: Store):
+    assert memory_store.add(kharkiv_record()) is True
+    assert memory_store.get_extraction(kharkiv_record().document.id) == kharkiv_record()
 
 
 def test_file_store_runs_in_wal_with_timeout_and_foreign_keys(file_store: Store):
@@ -208,50 +215,50 @@ def test_open_creates_the_database_directory(tmp_path: Path):
     assert path.is_file()
 
 
-def test_ingested_at_is_utc(memory_store: Store):
-    memory_store.add(robotyne_record())
-    with memory_store.engine.connect() as connection:
+def test_ingested_at_is_utc(store: Store):
+    store.add(robotyne_record())
+    with store.engine.connect() as connection:
         ingested_at = connection.execute(select(documents.c.ingested_at)).scalar_one()
     assert ingested_at.tzinfo == dt.UTC
     assert abs(dt.datetime.now(dt.UTC) - ingested_at) < dt.timedelta(minutes=5)
 
 
-def test_failure_halfway_stores_nothing(memory_store: Store, monkeypatch: pytest.MonkeyPatch):
+def test_failure_halfway_stores_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
     def crash(*_args: object) -> None:
         raise RuntimeError("disk pulled out")
 
     monkeypatch.setattr(store_module, "_insert_claims", crash)
     with pytest.raises(RuntimeError, match="disk pulled out"):
-        memory_store.add(kharkiv_record())
-    assert not memory_store.has_document(kharkiv_record().document.id)
-    assert memory_store.counts() == {"documents": 0, "claims": 0, "places": 0, "errors": 0}
+        store.add(kharkiv_record())
+    assert not store.has_document(kharkiv_record().document.id)
+    assert store.counts() == {"documents": 0, "claims": 0, "places": 0, "errors": 0}
 
 
-def test_constraint_violation_stores_nothing_and_says_which_document(file_store: Store):
+def test_constraint_violation_stores_nothing_and_says_which_document(store: Store):
     record = kharkiv_record()
     broken = record.model_copy(update={"claims": [record.claims[0], record.claims[0]]})
-    with pytest.raises(StoreError, match=f"cannot store document {record.document.id} in .*sitrep.db: UNIQUE"):
-        file_store.add(broken)
-    assert file_store.counts()["documents"] == 0
-    assert file_store.add(record) is True
+    unique = "(UNIQUE constraint failed|duplicate key value violates unique constraint)"
+    with pytest.raises(StoreError, match=f"^cannot store document {record.document.id} in {_name(store)}: {unique}"):
+        store.add(broken)
+    assert store.counts()["documents"] == 0
+    assert store.add(record) is True
 
 
 # Reading back
 
 
 @pytest.mark.parametrize("make_record", ALL_RECORDS, ids=lambda make: make.__name__)
-def test_round_trip_gives_the_same_record(any_store: Store, make_record):
+def test_round_trip_gives_the_same_record(store: Store, make_record):
     record = make_record()
-    any_store.add(record)
-    assert any_store.get_extraction(record.document.id) == record
-    assert any_store.get_document(record.document.id) == record.document
+    store.add(record)
+    assert store.get_extraction(record.document.id) == record
+    assert store.get_document(record.document.id) == record.document
 
 
-def test_round_trip_survives_reopening(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
-    with Store.open(url) as store:
+def test_round_trip_survives_reopening(db_url: str):
+    with Store.open(db_url) as store:
         store.add(kharkiv_record())
-    with Store.open(url) as store:
+    with Store.open(db_url) as store:
         assert store.get_extraction(kharkiv_record().document.id) == kharkiv_record()
 
 
@@ -267,21 +274,21 @@ def test_short_prefix_is_not_looked_up(full_store: Store):
         full_store.get_document(kharkiv_record().document.id[:5])
 
 
-def test_ambiguous_prefix_says_so(memory_store: Store):
+def test_ambiguous_prefix_says_so(store: Store):
     for suffix in ("01", "02"):
         record = robotyne_record()
         document = record.document.model_copy(update={"id": f"abcdef00000000{suffix}"})
-        memory_store.add(record.model_copy(update={"document": document, "claims": []}))
-    with pytest.raises(NotFound, match="prefix abcdef is ambiguous in :memory:"):
-        memory_store.get_document("abcdef")
-    assert memory_store.get_document("abcdef0000000002").id == "abcdef0000000002"
+        store.add(record.model_copy(update={"document": document, "claims": []}))
+    with pytest.raises(NotFound, match=f"prefix abcdef is ambiguous in {_name(store)}"):
+        store.get_document("abcdef")
+    assert store.get_document("abcdef0000000002").id == "abcdef0000000002"
 
 
-def test_missing_document_names_the_id_and_database(file_store: Store):
+def test_missing_document_names_the_id_and_database(store: Store):
     with pytest.raises(NotFound) as raised:
-        file_store.get_extraction("0123456789abcdef")
-    assert str(raised.value) == f"no document with id 0123456789abcdef in {file_store.name}"
-    assert file_store.name.endswith("sitrep.db")
+        store.get_extraction("0123456789abcdef")
+    assert str(raised.value) == f"no document with id 0123456789abcdef in {store.name}"
+    assert store.name.endswith("sitrep.db") or store.name.startswith("postgresql://sitrep@127.0.0.1:")
 
 
 def test_documents_ordered_by_publication_undated_last(full_store: Store):
@@ -363,31 +370,31 @@ def test_claims_read_page_by_page_in_the_same_order(full_store: Store, monkeypat
 # Errors of inputs
 
 
-def test_errors_are_kept_once(memory_store: Store):
-    memory_store.record_error("feeds/south.xml#item-9", "entry has no text")
-    memory_store.record_error("feeds/south.xml#item-9", "entry has no text")
-    memory_store.record_error("exports/kherson.json#3", "not a JSON object")
-    assert memory_store.errors() == [
+def test_errors_are_kept_once(store: Store):
+    store.record_error("feeds/south.xml#item-9", "entry has no text")
+    store.record_error("feeds/south.xml#item-9", "entry has no text")
+    store.record_error("exports/kherson.json#3", "not a JSON object")
+    assert store.errors() == [
         ItemError(source="feeds/south.xml#item-9", message="entry has no text"),
         ItemError(source="exports/kherson.json#3", message="not a JSON object"),
     ]
-    assert memory_store.counts()["errors"] == 2
+    assert store.counts()["errors"] == 2
 
 
 # Migrations
 
 
-def test_migrate_twice_changes_nothing(file_store: Store):
-    assert file_store.schema_version() == LATEST_VERSION
-    assert migrate(file_store.engine) == LATEST_VERSION
-    assert migrate(file_store.engine) == LATEST_VERSION
-    with file_store.engine.connect() as connection:
+def test_migrate_twice_changes_nothing(store: Store):
+    assert store.schema_version() == LATEST_VERSION
+    assert migrate(store.engine) == LATEST_VERSION
+    assert migrate(store.engine) == LATEST_VERSION
+    with store.engine.connect() as connection:
         versions = connection.execute(select(schema_version.c.version, schema_version.c.description)).all()
     assert [version for version, _ in versions] == list(range(1, LATEST_VERSION + 1))
 
 
-def test_version_1_database_is_upgraded_and_its_places_still_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
+def test_version_1_database_is_upgraded_and_its_places_still_read(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    url = db_url
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
     with Store.open(url) as store, store.engine.begin() as connection:
@@ -400,25 +407,24 @@ def test_version_1_database_is_upgraded_and_its_places_still_read(tmp_path: Path
         assert store.get_extraction(extraction.document.id).places == extraction.places
 
 
-def test_database_newer_than_the_code_is_refused(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
-    with Store.open(url) as store, store.engine.begin() as connection:
+def test_database_newer_than_the_code_is_refused(db_url: str):
+    with Store.open(db_url) as store, store.engine.begin() as connection:
         connection.execute(insert(schema_version).values(
             version=70, description="from the future", applied_at=dt.datetime.now(dt.UTC)))
     with pytest.raises(StoreError) as raised:
-        Store.open(url)
+        Store.open(db_url)
     assert str(raised.value) == (
-        f"{tmp_path / 'sitrep.db'}: database schema version 70 is newer than this sitrep (knows {LATEST_VERSION});"
+        f"{store.name}: database schema version 70 is newer than this sitrep (knows {LATEST_VERSION});"
         " upgrade sitrep"
     )
 
 
-def test_failed_migration_is_rolled_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_failed_migration_is_rolled_back_whole(db_url: str, monkeypatch: pytest.MonkeyPatch):
     def half_done(connection) -> None:
         connection.execute(text("CREATE TABLE control_changes (id INTEGER PRIMARY KEY)"))
         raise RuntimeError("step 2 broke")
 
-    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
+    url = db_url
     Store.open(url).close()
     following = LATEST_VERSION + 1
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, Migration(following, "control", half_done)))
@@ -431,8 +437,8 @@ def test_failed_migration_is_rolled_back_whole(tmp_path: Path, monkeypatch: pyte
         assert "control_changes" not in inspect(connection).get_table_names()
 
 
-def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'sitrep.db'}"
+def test_processes_opening_a_new_database_at_once_migrate_it_once(db_url: str):
+    url = db_url
 
     def open_and_count(_: int) -> int:
         with Store.open(url) as store:
@@ -463,14 +469,7 @@ def test_integrity_check_reports_a_claim_span_outside_the_text(full_store: Store
 def test_integrity_check_reports_orphans_and_unknown_places(full_store: Store):
     record = kherson_record()
     doc_id = record.document.id
-    # Foreign keys would cascade the delete; a tool that leaves them off (the sqlite3 shell's default) would not.
-    raw = full_store.engine.raw_connection()
-    try:
-        raw.execute("PRAGMA foreign_keys=OFF")
-        raw.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-        raw.execute("PRAGMA foreign_keys=ON")
-    finally:
-        raw.close()
+    _delete_without_foreign_keys(full_store, doc_id)
     with full_store.engine.begin() as connection:
         connection.execute(
             text("UPDATE claims SET place_idx = 5 WHERE id = :id"), {"id": robotyne_record().claims[0].id}
@@ -479,6 +478,35 @@ def test_integrity_check_reports_orphans_and_unknown_places(full_store: Store):
     assert f"place 0 of document {doc_id}: the document is missing" in problems
     assert f"claim {record.claims[0].id}: its document {doc_id} is missing" in problems
     assert any("names place 5" in problem for problem in problems)
+
+
+def test_integrity_check_reports_an_event_whose_count_disagrees_with_its_claims(full_store: Store):
+    from sitrep import corroborate
+
+    corroborate.update(full_store)
+    assert full_store.integrity_check() == []
+    with full_store.engine.begin() as connection:
+        event_id = connection.execute(text("SELECT id FROM events ORDER BY id LIMIT 1")).scalar_one()
+        connection.execute(text("UPDATE events SET claim_count = 99 WHERE id = :id"), {"id": event_id})
+    assert full_store.integrity_check() == [f"event {event_id}: counts 99 claims but has 1"]
+
+
+def _delete_without_foreign_keys(store: Store, doc_id: str) -> None:
+    """Delete a document the way a tool with foreign keys off would: leaving its rows behind.
+    (Foreign keys would cascade the delete; the sqlite3 shell leaves them off by default, and
+    PostgreSQL's replica role skips them, as a restore with triggers disabled does.)"""
+    if store.engine.dialect.name == "sqlite":
+        raw = store.engine.raw_connection()
+        try:
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            raw.execute("PRAGMA foreign_keys=ON")
+        finally:
+            raw.close()
+        return
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        connection.execute(text("DELETE FROM documents WHERE id = :id"), {"id": doc_id})
 
 
 # Opening
@@ -506,11 +534,12 @@ def _write(path: Path, content: str) -> str:
     return str(path)
 
 
-def test_read_failure_is_a_store_error(memory_store: Store):
-    with memory_store.engine.begin() as connection:
+def test_read_failure_is_a_store_error(store: Store):
+    with store.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE ingest_errors")
-    with pytest.raises(StoreError, match=r"^cannot read :memory:: no such table: ingest_errors$"):
-        memory_store.errors()
+    missing = '(no such table: ingest_errors|relation "ingest_errors" does not exist)'
+    with pytest.raises(StoreError, match=f"^cannot read {_name(store)}: {missing}$"):
+        store.errors()
 
 
 def test_unsupported_backend_is_refused():

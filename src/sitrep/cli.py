@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitrep import __version__, render, service
-from sitrep.commands import crossdoc, evaluate, gazetteer
+from sitrep.commands import batch, crossdoc, evaluate, export, gazetteer, serve
 from sitrep.commands.common import EXIT_INPUT_FAILED, check_choice, err, guarded, out, parse_date
 from sitrep.commands.resolve import resolve
 from sitrep.models import Extraction
@@ -29,6 +29,9 @@ app.add_typer(gazetteer.app, name="gazetteer")
 app.add_typer(evaluate.app, name="eval")
 app.command()(resolve)
 crossdoc.register(app)
+serve.register(app)
+export.register(app)
+batch.register(app)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database path or URL (default: SITREP_DB, "
                                                  "else SITREP_HOME/sitrep.db).")]
@@ -48,13 +51,23 @@ def _pipeline_factory(settings: Settings):
 
 @app.command()
 @guarded
-def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively) or - for stdin.")],
+def ingest(paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories (read recursively) "
+                                                                "or - for stdin.", show_default=False)] = None,
            db: DbOption = None, input_format: FormatOption = None,
            cluster: Annotated[bool, typer.Option("--cluster/--no-cluster", help="Cluster the new claims into "
-                                                 "events afterwards (sitrep cluster does it later).")] = True) -> None:
+                                                 "events afterwards (sitrep cluster does it later).")] = True,
+           follow: Annotated[Optional[str], typer.Option("--follow", help="Poll this feed (URL or file) and ingest "
+                                                         "entries not seen before, until Ctrl-C.")] = None,
+           interval: Annotated[float, typer.Option("--interval", help="Seconds between polls of --follow.")] = 300.0,
+           max_polls: Annotated[Optional[int], typer.Option("--max-polls", help="Stop --follow after this "
+                                                            "many polls.")] = None) -> None:
     """Extract claims from reports, store them and cluster them into events; re-ingesting the same
-    text changes nothing."""
+    text changes nothing. With --follow, poll a feed instead; the entries seen are remembered in
+    the database across restarts."""
     settings = _settings(db)
+    if follow is not None or not paths:
+        batch.follow_feed(follow, paths or [], settings, interval=interval, max_polls=max_polls, cluster=cluster)
+        return
     with Store.open(settings.db_url) as store:
         files, _ = service.expand_inputs(paths)
         with _progress_bar() as bar:

@@ -32,7 +32,8 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        """The database as a SQLAlchemy URL: a bare path means a SQLite file."""
+        """The database as a SQLAlchemy URL: a bare path means a SQLite file; a URL
+        (``sqlite:///path``, ``postgresql://user@host:5432/sitrep``) is used as it is."""
         target = self.db or str(self.home / "sitrep.db")
         return target if "://" in target else f"sqlite:///{Path(target).expanduser()}"
 

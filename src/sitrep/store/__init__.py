@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -18,17 +19,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from sitrep.errors import NotFound, StoreError
-from sitrep.models import Contradiction, Document, EventView, Extraction, ItemError
+from sitrep.models import Contradiction, Document, EventSummary, EventView, Extraction, ItemError
 from sitrep.store import crossdoc
 from sitrep.store import engine as engines
 from sitrep.store import rows
 from sitrep.store.crossdoc import EventFilter
 from sitrep.store.integrity import integrity_problems
 from sitrep.store.migrations import current_version, migrate
-from sitrep.store.queries import ClaimFilter, StoredClaim, iter_claims, iter_documents
+from sitrep.store.queries import (ClaimFilter, StoredClaim, iter_claims, iter_documents, page_claims,
+                                  page_documents)
 from sitrep.store.schema import claims, documents, ingest_errors, places
 
-__all__ = ["MIN_PREFIX", "EventFilter", "Store", "StoredClaim"]
+__all__ = ["MIN_PREFIX", "ClaimFilter", "EventFilter", "Store", "StoredClaim"]
 
 # Like git: shorter prefixes of 16-hex-digit ids match too many documents to be worth looking up.
 MIN_PREFIX = 6
@@ -200,9 +202,10 @@ class Store:
     def integrity_check(self) -> list[str]:
         """Problems found in the database, one line each; an empty list means none.
 
-        Checks: SQLite's own ``PRAGMA integrity_check``; places and claims whose document is
-        missing; place and claim spans outside their document's text; claims whose event names a
-        place the document does not have.
+        Checks: SQLite's own ``PRAGMA integrity_check`` (on SQLite only); then, on every backend,
+        places and claims whose document is missing; place and claim spans outside their
+        document's text; claims whose event names a place the document does not have; events
+        whose claim count disagrees with their claims.
         """
         with self._reading() as connection:
             return integrity_problems(connection)
@@ -214,6 +217,39 @@ class Store:
     def contradictions(self, wanted: EventFilter | None = None, limit: int | None = None) -> Iterator[Contradiction]:
         """Contradictions found between claims, filtered; see ``crossdoc.iter_contradictions``."""
         return self._guarded(crossdoc.iter_contradictions(self.engine, wanted or EventFilter(), limit))
+
+    # Pages for the API: one query each, keyset-paginated. ``after`` is the key a previous page
+    # returned; each returns (items, key of the next page or None).
+
+    def event_page(self, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None,
+                   with_claims: bool = False) -> tuple[list[EventSummary], tuple[Any, ...] | None]:
+        with self._reading() as connection:
+            return crossdoc.page_events(connection, wanted, limit, after, with_claims)
+
+    def event(self, event_id: str) -> tuple[EventView, list[Contradiction]]:
+        """One event with its claims, and the contradictions that touch it; NotFound if absent."""
+        with self._reading() as connection:
+            found = crossdoc.get_event(connection, event_id)
+            if found is None:
+                raise NotFound(f"no event with id {event_id} in {self.name}")
+            return found, crossdoc.contradictions_of_event(connection, event_id)
+
+    def claim_page(self, wanted: ClaimFilter, limit: int, after: tuple[Any, ...] | None = None
+                   ) -> tuple[list[StoredClaim], tuple[Any, ...] | None]:
+        with self._reading() as connection:
+            if wanted.document_id is not None:
+                wanted = replace(wanted, document_id=self._resolve(connection, wanted.document_id))
+            return page_claims(connection, wanted, limit, after)
+
+    def document_page(self, limit: int, after: tuple[Any, ...] | None = None
+                      ) -> tuple[list[Document], tuple[Any, ...] | None]:
+        with self._reading() as connection:
+            return page_documents(connection, limit, after)
+
+    def contradiction_page(self, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None
+                           ) -> tuple[list[Contradiction], tuple[Any, ...] | None]:
+        with self._reading() as connection:
+            return crossdoc.page_contradictions(connection, wanted, limit, after)
 
     # Helpers
 

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from functools import lru_cache
@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, RowMapping
 from sitrep.models import ClaimRef, Contradiction, ControlSignal, EventSummary, EventView, Place
 from sitrep.store import rows
 from sitrep.store.engine import lower_text
-from sitrep.store.queries import pages
+from sitrep.store import search
+from sitrep.store.queries import keyset_page, pages
 from sitrep.store.schema import (
     claims,
     clustered_documents,
@@ -299,10 +300,19 @@ class EventFilter:
     side: str | None = None
     source: str | None = None
     contradicted: bool | None = None
+    # The API's filters (issue #6). ``bbox``: (west, south, east, north) in degrees, the event's
+    # point inside it. ``sub_type``: exactly this ACLED sub-event type. ``actor``: part of an actor's
+    # name or ACLED name in one of its claims (any case). ``source_kind``: one of its claims' source
+    # is of this kind. ``q``: one of its claims holds every word (full text, sitrep.store.search).
+    bbox: tuple[float, float, float, float] | None = None
+    sub_type: str | None = None
+    actor: str | None = None
+    source_kind: str | None = None
+    q: str | None = None
 
 
-def event_conditions(wanted: EventFilter) -> list[Any]:
-    conditions: list[Any] = []
+def event_conditions(wanted: EventFilter, dialect: str | None = None) -> list[Any]:
+    conditions: list[Any] = _api_conditions(wanted, dialect)
     if wanted.place is not None:
         conditions.append(lower_text(events.c.place_name) == wanted.place.lower())
     if wanted.since is not None:
@@ -327,15 +337,112 @@ def event_conditions(wanted: EventFilter) -> list[Any]:
     return conditions
 
 
+def _api_conditions(wanted: EventFilter, dialect: str | None) -> list[Any]:
+    """The conditions of the API's filters (bbox, sub_type, actor, source_kind, q)."""
+    conditions: list[Any] = []
+    if wanted.bbox is not None:
+        west, south, east, north = wanted.bbox
+        if dialect == "sqlite":  # the R*Tree narrows first; the exact test below still decides
+            conditions.append(search.event_box_ids(wanted.bbox, wanted.since, wanted.until))
+        conditions += [events.c.lon.between(west, east), events.c.lat.between(south, north)]
+    if wanted.sub_type is not None:
+        conditions.append(events.c.sub_event_type == wanted.sub_type)
+    member_claims: list[Any] = []
+    if wanted.actor is not None:
+        member_claims.append(search.actor_names(claims.c.record).contains(wanted.actor.lower(), autoescape=True))
+    if wanted.source_kind is not None:
+        member_claims.append(claims.c.source_kind == wanted.source_kind)
+    if wanted.q is not None:
+        member_claims.append(search.claims_matching(wanted.q, dialect or "sqlite"))
+    if member_claims:
+        conditions.append(select(event_claims.c.event_id).join(claims, claims.c.id == event_claims.c.claim_id)
+                          .where(event_claims.c.event_id == events.c.id, *member_claims).exists())
+    return conditions
+
+
+EVENT_SORT_KEY = (events.c.date_start, events.c.id)
+
+
 def iter_events(engine: Engine, wanted: EventFilter, limit: int | None) -> Iterator[EventView]:
     """Matching events by date (undated last) and id, each with its claims."""
-    query = select(events).where(*event_conditions(wanted))
-    for page in pages(engine, query, (events.c.date_start, events.c.id), limit):
+    query = select(events).where(*event_conditions(wanted, engine.dialect.name))
+    for page in pages(engine, query, EVENT_SORT_KEY, limit):
         with engine.connect() as connection:
             refs = _claim_refs(connection, [row["id"] for row in page])
         for row in page:
             summary = EventSummary.model_validate_json(row["record"])
             yield EventView(**summary.model_dump(by_alias=True), claims=refs.get(row["id"], []))
+
+
+def page_events(connection: Connection, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None,
+                with_claims: bool = False) -> tuple[list[EventSummary], tuple[Any, ...] | None]:
+    """One page of matching events after the sort key ``after``, and the key to continue from
+    (None on the last page). Events are summaries, or ``EventView``s with their claims."""
+    # Keys first, records after: the sort then carries two short columns, not every candidate's
+    # JSON (a box of an oblast over two months holds thousands of candidates for a page of 100).
+    found, next_key = _event_keys(connection, wanted, limit, after)
+    by_id = dict(connection.execute(_RECORDS, {"ids": [row["id"] for row in found]}).all()) if found else {}
+    records = [by_id[row["id"]] for row in found]
+    summaries = [EventSummary.model_validate_json(record) for record in records]
+    if not with_claims:
+        return summaries, next_key
+    refs = _claim_refs(connection, [summary.id for summary in summaries])
+    return [EventView(**summary.model_dump(by_alias=True), claims=refs.get(summary.id, []))
+            for summary in summaries], next_key
+
+
+_RECORDS = select(events.c.id, events.c.record).where(events.c.id.in_(bindparam("ids", expanding=True)))
+
+# A box query reads its candidates in growing windows of days: the page is the first ``limit`` by
+# date, so when a window starting at the first possible day already holds more than a page, the
+# later days cannot change it. An oblast over two months holds ~3,000 of a million synthetic
+# events; a page of 100 is then found among ~300 (bench/api.py: the p95 of such queries halved).
+FIRST_WINDOW_DAYS = 7
+WINDOW_GROWTH = 4
+
+
+def _event_keys(connection: Connection, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None
+                ) -> tuple[list[Any], tuple[Any, ...] | None]:
+    """The page's (id, date_start) rows and the next key; box queries look at windows of days first."""
+    first_day = after[0] if after is not None else wanted.since
+    span = FIRST_WINDOW_DAYS
+    while wanted.bbox is not None and isinstance(first_day, dt.date):
+        cut = first_day + dt.timedelta(days=span)
+        if wanted.until is not None and cut >= wanted.until:
+            break
+        found, next_key = _keys(connection, replace(wanted, until=cut), limit, after)
+        if next_key is not None:  # more than a page before the cut: the later days come after it
+            return found, next_key
+        span *= WINDOW_GROWTH
+        if span > 366 * 50:
+            break
+    return _keys(connection, wanted, limit, after)
+
+
+def _keys(connection: Connection, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None
+          ) -> tuple[list[Any], tuple[Any, ...] | None]:
+    query = select(events.c.id, events.c.date_start).where(*event_conditions(wanted, connection.dialect.name))
+    return keyset_page(connection, query, EVENT_SORT_KEY, limit, after)
+
+
+def get_event(connection: Connection, event_id: str) -> EventView | None:
+    """One event with its claims, or None."""
+    record = connection.execute(select(events.c.record).where(events.c.id == event_id)).scalar()
+    if record is None:
+        return None
+    summary = EventSummary.model_validate_json(record)
+    refs = _claim_refs(connection, [event_id])
+    return EventView(**summary.model_dump(by_alias=True), claims=refs.get(event_id, []))
+
+
+def contradictions_of_event(connection: Connection, event_id: str) -> list[Contradiction]:
+    """Contradictions of this event, or whose statements include one of its claims."""
+    member_ids = select(event_claims.c.claim_id).where(event_claims.c.event_id == event_id)
+    query = (select(contradictions.c.record)
+             .where(or_(contradictions.c.event_id == event_id, contradictions.c.claim_a.in_(member_ids),
+                        contradictions.c.claim_b.in_(member_ids)))
+             .order_by(contradictions.c.date_start, contradictions.c.id))
+    return [Contradiction.model_validate_json(record) for record in connection.execute(query).scalars()]
 
 
 def _claim_refs(connection: Connection, event_ids: list[str]) -> dict[str, list[ClaimRef]]:
@@ -358,6 +465,23 @@ def _claim_refs(connection: Connection, event_ids: list[str]) -> dict[str, list[
 def iter_contradictions(engine: Engine, wanted: EventFilter, limit: int | None) -> Iterator[Contradiction]:
     """Matching contradictions by date (undated last) and id. ``source`` and ``side`` look at the
     sources of either statement; ``event_type`` at the event of either claim."""
+    query = select(contradictions).where(*contradiction_conditions(wanted))
+    for page in pages(engine, query, (contradictions.c.date_start, contradictions.c.id), limit):
+        yield from (Contradiction.model_validate_json(row["record"]) for row in page)
+
+
+def page_contradictions(connection: Connection, wanted: EventFilter, limit: int,
+                        after: tuple[Any, ...] | None = None) -> tuple[list[Contradiction], tuple[Any, ...] | None]:
+    """One page of matching contradictions after the sort key ``after``, and the key to go on from."""
+    query = select(contradictions.c.id, contradictions.c.date_start, contradictions.c.record).where(
+        *contradiction_conditions(wanted))
+    found, next_key = keyset_page(connection, query, (contradictions.c.date_start, contradictions.c.id), limit,
+                                  after)
+    return [Contradiction.model_validate_json(row["record"]) for row in found], next_key
+
+
+def contradiction_conditions(wanted: EventFilter) -> list[Any]:
+    """SQL conditions for ``iter_contradictions``; the API-only fields of ``wanted`` are ignored."""
     conditions: list[Any] = []
     if wanted.place is not None:
         conditions.append(lower_text(contradictions.c.place_name) == wanted.place.lower())
@@ -375,9 +499,7 @@ def iter_contradictions(engine: Engine, wanted: EventFilter, limit: int | None) 
                         or_(event_claims.c.claim_id == contradictions.c.claim_a,
                             event_claims.c.claim_id == contradictions.c.claim_b)))
         conditions.append(typed.exists())
-    query = select(contradictions).where(*conditions)
-    for page in pages(engine, query, (contradictions.c.date_start, contradictions.c.id), limit):
-        yield from (Contradiction.model_validate_json(row["record"]) for row in page)
+    return conditions
 
 
 def counts(connection: Connection) -> dict[str, int]:
@@ -387,3 +509,38 @@ def counts(connection: Connection) -> dict[str, int]:
               "clustered_documents": clustered_documents}
     return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in tables.items()}
+
+
+def page_places(connection: Connection, bbox: tuple[float, float, float, float] | None, name: str | None,
+                limit: int, after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
+    """Settlements with events, by GeoNames id: id, name, admin1, country, point and event count.
+    ``name``: part of the name (any case). Returns the page and the id to continue after."""
+    from sqlalchemy import func
+
+    query = (select(events.c.geonameid, func.min(events.c.place_name).label("name"),
+                    func.min(events.c.admin1).label("admin1"), func.min(events.c.country).label("country"),
+                    func.min(events.c.lat).label("lat"), func.min(events.c.lon).label("lon"),
+                    func.count().label("events"))
+             .where(events.c.geonameid.is_not(None), events.c.precision <= 2)
+             .group_by(events.c.geonameid).order_by(events.c.geonameid))
+    if bbox is not None:
+        west, south, east, north = bbox
+        query = query.where(events.c.lon.between(west, east), events.c.lat.between(south, north))
+    if name is not None:
+        query = query.where(lower_text(events.c.place_name).contains(name.lower(), autoescape=True))
+    if after is not None:
+        query = query.where(events.c.geonameid > after)
+    found = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
+    if len(found) <= limit:
+        return found, None
+    return found[:limit], found[limit - 1]["geonameid"]
+
+
+def settlements_in(connection: Connection, bbox: tuple[float, float, float, float] | None) -> list[RowMapping]:
+    """Settlements with control signals, inside ``bbox`` when one is given (for the map's layer)."""
+    found = settlements(connection)
+    if bbox is None:
+        return found
+    west, south, east, north = bbox
+    return [row for row in found if row["lat"] is not None and row["lon"] is not None
+            and west <= row["lon"] <= east and south <= row["lat"] <= north]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,23 @@ from sitrep.errors import StoreError
 # once; 30 s is far longer than one add() takes (a few ms), so hitting it means a stuck process.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
-# Execution option that makes a SQLite transaction take the write lock at BEGIN. A transaction that
-# reads and then writes (a migration) would otherwise fail with "database is locked" without waiting.
+# Execution option that makes a transaction take the store's write lock at BEGIN. On SQLite that is
+# BEGIN IMMEDIATE: a transaction that reads and then writes (a migration) would otherwise fail with
+# "database is locked" without waiting. On PostgreSQL it is an advisory lock (below).
 WRITE_LOCK = "sitrep_write_lock"
+
+# The PostgreSQL advisory lock that write_transaction takes: migrations and clustering hold it, so
+# two processes never cluster the same pending documents or migrate at once; Store.add never takes
+# it (unique keys and ON CONFLICT DO NOTHING make concurrent adds safe). Any constant works as long
+# as nothing else in the database uses it: this one is "sitrep" in ASCII.
+PG_WRITE_LOCK_KEY = 0x736974726570
+
+# A server that does not answer fails Store.open after this long, instead of hanging on a dead host.
+PG_CONNECT_TIMEOUT_S = 10
+
+# URL schemes users write for PostgreSQL, and the driver sitrep installs (psycopg 3).
+_PG_SCHEMES = ("postgresql", "postgres")
+_PG_DRIVER = "postgresql+psycopg"
 
 # Each dialect's INSERT that can skip rows whose key already exists (ON CONFLICT DO NOTHING).
 _CONFLICT_INSERTS: dict[str, Callable[..., Any]] = {
@@ -47,8 +62,15 @@ def create(url: str) -> Engine:
         )
     if parsed.get_backend_name() == "sqlite":
         _make_parent_directory(parsed)
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        options["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        # psycopg 3.3 resets a cursor's rowcount to -1 when it closes, and SQLAlchemy closes the
+        # cursor of an INSERT before the caller reads rowcount: without this, every
+        # "INSERT ... ON CONFLICT DO NOTHING" would look as if it skipped its row.
+        options["execution_options"] = {"preserve_rowcount": True}
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **options)
     except ImportError as error:
         raise StoreError(
             f"cannot open database {describe(parsed)}: its driver is missing ({cause(error)});"
@@ -58,6 +80,9 @@ def create(url: str) -> Engine:
         raise StoreError(f"cannot open database {describe(parsed)}: {cause(error)}") from error
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        event.listen(engine, "connect", _on_postgresql_connect)
+        event.listen(engine, "begin", _on_postgresql_begin)
     return engine
 
 
@@ -73,7 +98,8 @@ def describe(url: URL | str) -> str:
     url = make_url(url) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
         return url.database if url.database not in (None, "", ":memory:") else ":memory:"
-    return url.render_as_string(hide_password=True)
+    # Without the driver suffix (+psycopg): the user wrote, or thinks of, postgresql://.
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def cause(error: BaseException) -> str:
@@ -89,7 +115,10 @@ def conflict_insert(engine: Engine) -> Callable[..., Any]:
 
 
 def write_transaction(engine: Engine) -> Any:
-    """``engine.begin()`` that holds the write lock from the start (SQLite: BEGIN IMMEDIATE)."""
+    """``engine.begin()`` that holds the store's write lock from the start: SQLite's BEGIN
+    IMMEDIATE, PostgreSQL's ``pg_advisory_xact_lock(PG_WRITE_LOCK_KEY)``. Both are released at
+    commit or rollback. For read-then-write work that must not run twice at once (migrations,
+    clustering); plain inserts use ``engine.begin()`` and stay lock-free."""
     return engine.execution_options(**{WRITE_LOCK: True}).begin()
 
 
@@ -113,10 +142,13 @@ def _lower_sqlite(element: lower_text, compiler: Any, **kw: Any) -> str:
 
 
 def _parse(url: str) -> URL:
+    """The URL, with a bare postgresql:// (or postgres://) given the psycopg 3 driver that sitrep
+    installs; SQLAlchemy's default for it would be psycopg2."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except SQLAlchemyError as error:
         raise StoreError(f"cannot open database {url}: not a database URL or path ({cause(error)})") from error
+    return parsed.set(drivername=_PG_DRIVER) if parsed.drivername in _PG_SCHEMES else parsed
 
 
 def _make_parent_directory(url: URL) -> None:
@@ -165,3 +197,26 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def _on_postgresql_connect(connection: Any, _record: object) -> None:
+    connection.adapters.register_dumper(str, _nul_free_dumper())
+
+
+@lru_cache(maxsize=1)
+def _nul_free_dumper() -> type:
+    """psycopg's text dumper, dropping NUL characters: PostgreSQL's text cannot hold them (SQLite's
+    can), so a NUL in a search word or a metadata field would fail the whole statement. Document
+    text never has one (the readers remove it, and offsets count from that text)."""
+    from psycopg.types.string import StrDumperUnknown
+
+    class NulFreeStrDumper(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+    return NulFreeStrDumper
+
+
+def _on_postgresql_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(WRITE_LOCK, False):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK_KEY:d})")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.engine import Connection, Row
 
-from sitrep.store.schema import claims, documents, places
+from sitrep.store.schema import claims, documents, event_claims, events, places
 
 # Problems listed per check; the rest are counted, so a badly damaged database gives a short report.
 MAX_LISTED = 20
@@ -22,6 +22,7 @@ _SQLITE_MAX_ERRORS = 100
 
 
 def integrity_problems(connection: Connection) -> list[str]:
+    """SQLite's own check (on SQLite only), then the checks that read the same on every backend."""
     problems = _sqlite_problems(connection)
     for query, describe in _CHECKS:
         problems.extend(_listed(connection, query(), describe))
@@ -90,6 +91,17 @@ def _claims_with_unknown_place() -> Select[Any]:
     return select(claims.c.id, claims.c.place_idx).where(claims.c.place_idx.is_not(None), ~known).order_by(claims.c.id)
 
 
+def _events_miscounted() -> Select[Any]:
+    # An event's summary is rewritten in the transaction that adds its claims; a different count
+    # means a summary lost to a concurrent writer, or rows edited by hand.
+    members = func.count(event_claims.c.claim_id)
+    return (select(events.c.id, events.c.claim_count, members.label("members"))
+            .join(event_claims, event_claims.c.event_id == events.c.id, isouter=True)
+            .group_by(events.c.id, events.c.claim_count)
+            .having(members != events.c.claim_count)
+            .order_by(events.c.id))
+
+
 _CHECKS: tuple[tuple[Callable[[], Select[Any]], Callable[[Row[Any]], str]], ...] = (
     (_orphan_places, lambda row: f"place {row.idx} of document {row.document_id}: the document is missing"),
     (_orphan_claims, lambda row: f"claim {row.id}: its document {row.document_id} is missing"),
@@ -106,5 +118,9 @@ _CHECKS: tuple[tuple[Callable[[], Select[Any]], Callable[[Row[Any]], str]], ...]
     (
         _claims_with_unknown_place,
         lambda row: f"claim {row.id}: its event names place {row.place_idx}, which the document does not have",
+    ),
+    (
+        _events_miscounted,
+        lambda row: f"event {row.id}: counts {row.claim_count} claims but has {row.members}",
     ),
 )

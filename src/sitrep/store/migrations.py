@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection
 from sitrep.errors import StoreError
 from sitrep.store import schema
 from sitrep.store.engine import describe, write_transaction
+from sitrep.store.feeds import create_feed_tables
+from sitrep.store.search import create_search_index
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "places keep their whole record as JSON", _add_place_record),
     Migration(3, "events, near-duplicates, control signals and contradictions across documents",
               _create_cross_document),
+    Migration(4, "full-text search over claims; spatial index of events", create_search_index),
+    Migration(5, "feed entries already ingested by --follow", create_feed_tables),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -61,7 +65,9 @@ def migrate(engine: Engine) -> int:
     Steps: read the version without locking (the common case: nothing to do); refuse a database
     newer than this code; otherwise take the write lock, create ``schema_version`` if missing, and
     apply each pending migration in its own transaction, re-reading the version under the lock so
-    that two processes opening a new database at once do not both run a step.
+    that two processes opening a new database at once do not both run a step. The write lock is
+    ``write_transaction``'s: BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL (whose DDL
+    is transactional too, so a failed step leaves nothing behind on either).
     """
     with engine.connect() as connection:
         current = current_version(connection)
@@ -72,7 +78,6 @@ def migrate(engine: Engine) -> int:
         schema.schema_version.create(connection, checkfirst=True)
     for migration in MIGRATIONS:
         with write_transaction(engine) as connection:
-            _lock_version_table(connection)
             current = current_version(connection)
             _refuse_newer(engine, current)
             if migration.version <= current:
@@ -102,8 +107,3 @@ def _refuse_newer(engine: Engine, version: int) -> None:
             f" (knows {LATEST_VERSION}); upgrade sitrep"
         )
 
-
-def _lock_version_table(connection: Connection) -> None:
-    # SQLite's BEGIN IMMEDIATE already serialises migrators; PostgreSQL needs an explicit lock.
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("LOCK TABLE schema_version IN SHARE ROW EXCLUSIVE MODE")

@@ -45,9 +45,14 @@ class ClaimFilter:
     until: dt.date | None = None
     event_type: str | None = None
     document_id: str | None = None
+    # The API's filters: ``q`` every word in the claim (full text); ``source_kind`` exactly this
+    # kind of source; ``sub_type`` exactly this ACLED sub-event type.
+    q: str | None = None
+    source_kind: str | None = None
+    sub_type: str | None = None
 
 
-def claim_conditions(wanted: ClaimFilter) -> list[ColumnElement[bool]]:
+def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
     """SQL conditions for ``wanted``. Names compare case-insensitively in every script.
 
     A claim's date is its event's date range where it has one, else its document's publication
@@ -67,6 +72,14 @@ def claim_conditions(wanted: ClaimFilter) -> list[ColumnElement[bool]]:
         conditions.append(claims.c.event_type == wanted.event_type)
     if wanted.document_id is not None:
         conditions.append(claims.c.document_id == wanted.document_id)
+    if wanted.source_kind is not None:
+        conditions.append(claims.c.source_kind == wanted.source_kind)
+    if wanted.sub_type is not None:
+        conditions.append(claims.c.sub_event_type == wanted.sub_type)
+    if wanted.q is not None:
+        from sitrep.store.search import claims_matching  # search imports this module's tables
+
+        conditions.append(claims_matching(wanted.q, dialect))
     return conditions
 
 
@@ -90,6 +103,51 @@ def iter_claims(engine: Engine, wanted: ClaimFilter, limit: int | None) -> Itera
                 published=row["published"],
                 places=places_in_claim(claim, places_by_document.get(row["document_id"], [])),
             )
+
+
+CLAIM_SORT_KEY = (documents.c.published, claims.c.document_id, claims.c.idx)
+DOCUMENT_SORT_KEY = (documents.c.published, documents.c.id)
+
+
+def page_claims(connection: Connection, wanted: ClaimFilter, limit: int, after: tuple[Any, ...] | None = None
+                ) -> tuple[list[StoredClaim], tuple[Any, ...] | None]:
+    """One page of matching claims after the sort key ``after``, and the key to continue from."""
+    query = (
+        select(claims.c.record, claims.c.document_id, claims.c.idx, documents.c.outlet, documents.c.published)
+        .join(documents, documents.c.id == claims.c.document_id)
+        .where(*claim_conditions(wanted, connection.dialect.name))
+    )
+    found, next_key = keyset_page(connection, query, CLAIM_SORT_KEY, limit, after)
+    places_by_document = _places_of(connection, {row["document_id"] for row in found})
+    stored = []
+    for row in found:
+        claim = claim_from_row(row)
+        stored.append(StoredClaim(claim=claim, document_id=row["document_id"], outlet=row["outlet"],
+                                  published=row["published"],
+                                  places=places_in_claim(claim, places_by_document.get(row["document_id"], []))))
+    return stored, next_key
+
+
+def page_documents(connection: Connection, limit: int, after: tuple[Any, ...] | None = None
+                   ) -> tuple[list[Document], tuple[Any, ...] | None]:
+    """One page of documents after the sort key ``after``, and the key to continue from."""
+    found, next_key = keyset_page(connection, select(documents), DOCUMENT_SORT_KEY, limit, after)
+    return [document_from_row(row) for row in found], next_key
+
+
+def keyset_page(connection: Connection, query: Select[Any], sort_key: tuple[ColumnElement[Any], ...], limit: int,
+                after: tuple[Any, ...] | None) -> tuple[list[Any], tuple[Any, ...] | None]:
+    """Rows of ``query`` after ``after`` in ``sort_key`` order (first column NULLS LAST), at most
+    ``limit``, and the last row's key when more rows follow. Reads one row more than asked to know."""
+    first, *rest = sort_key
+    ordered = query.order_by(first.asc().nulls_last(), *rest)
+    if after is not None:
+        ordered = ordered.where(_after(first, rest, after))
+    found = list(connection.execute(ordered.limit(limit + 1)).mappings())
+    if len(found) <= limit:
+        return found, None
+    found = found[:limit]
+    return found, tuple(found[-1][column.name] for column in sort_key)
 
 
 def iter_documents(engine: Engine, limit: int | None) -> Iterator[Document]:

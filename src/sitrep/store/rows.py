@@ -17,24 +17,32 @@ from sitrep.models import Caption, Claim, Document, Place, Removed
 _CAPTIONS = TypeAdapter(list[Caption])
 _REMOVED = TypeAdapter(list[Removed])
 
+# PostgreSQL's text cannot hold NUL. The readers already drop it from a document's text (offsets
+# count from that text); a metadata field (a JSONL line's title) may still carry one.
+_NUL = "\x00"
+
 
 def document_row(document: Document, pipeline: str, ingested_at: dt.datetime) -> dict[str, Any]:
     return {
         "id": document.id,
-        "source": document.source,
-        "url": document.url,
-        "outlet": document.outlet,
-        "channel": document.channel,
-        "title": document.title,
-        "author": document.author,
+        "source": _without_nul(document.source),
+        "url": _without_nul(document.url),
+        "outlet": _without_nul(document.outlet),
+        "channel": _without_nul(document.channel),
+        "title": _without_nul(document.title),
+        "author": _without_nul(document.author),
         "published": document.published,
-        "language": document.language,
+        "language": _without_nul(document.language),
         "text": document.text,
         "captions": _CAPTIONS.dump_json(document.captions).decode(),
         "removed": _REMOVED.dump_json(document.removed).decode(),
         "pipeline_version": pipeline,
         "ingested_at": ingested_at,
     }
+
+
+def _without_nul(value: str | None) -> str | None:
+    return value.replace(_NUL, "") if value and _NUL in value else value
 
 
 def place_row(document_id: str, idx: int, place: Place) -> dict[str, Any]:

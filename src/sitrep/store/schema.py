@@ -55,6 +55,13 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+def free_text(length: int) -> String:
+    """A column for free text from the inputs (a JSONL line's ``language``, a gazetteer's codes).
+    SQLite ignores VARCHAR lengths and PostgreSQL enforces them, so on PostgreSQL it is TEXT: both
+    backends then accept the same documents. (SQLite's DDL is unchanged.)"""
+    return String(length).with_variant(Text(), "postgresql")
+
+
 # Constraint names are fixed so that later migrations can refer to them on every backend.
 metadata = MetaData(
     naming_convention={
@@ -76,7 +83,7 @@ documents = Table(
     Column("title", Text),
     Column("author", Text),
     Column("published", Date),
-    Column("language", String(16)),
+    Column("language", free_text(16)),
     Column("text", Text, nullable=False),
     Column("captions", Text, nullable=False, comment="JSON list of Caption."),
     Column("removed", Text, nullable=False, comment="JSON list of Removed."),
@@ -94,9 +101,9 @@ places = Table(
     Column("end_offset", Integer, nullable=False),
     Column("geonameid", Integer),
     Column("name", Text, nullable=False, comment="The gazetteer name, or the mention when unresolved."),
-    Column("feature", String(16)),
+    Column("feature", free_text(16)),
     Column("admin1", Text),
-    Column("country", String(2)),
+    Column("country", free_text(2)),
     Column("lat", Float),
     Column("lon", Float),
     Column("precision", Integer, nullable=False, comment="0 for an unresolved mention."),
@@ -178,7 +185,7 @@ events = Table(
     Column("geonameid", Integer),
     Column("place_name", Text),
     Column("admin1", Text),
-    Column("country", String(2)),
+    Column("country", free_text(2)),
     Column("lat", Float),
     Column("lon", Float),
     Column("precision", Integer, comment="ACLED geo precision; null for an event with no place."),

@@ -1,0 +1,167 @@
+"""The read endpoints: events, claims, documents, places, contradictions, control and health.
+Reads are open to anyone who can reach the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Optional, Union
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from sitrep import __version__
+from sitrep.api.errors import ERROR_RESPONSES, ApiError
+from sitrep.api.params import (
+    BBOX_PATTERN,
+    Cursor,
+    Limit,
+    Text,
+    check_dates,
+    clamp,
+    decode_cursor,
+    encode_cursor,
+    event_filter,
+    parse_bbox,
+)
+from sitrep.api.schemas import (
+    ClaimPage,
+    CompactEventPage,
+    ContradictionPage,
+    ControlPage,
+    DocumentPage,
+    EventDetail,
+    EventPage,
+    Health,
+    PlaceItem,
+    PlacePage,
+    compact,
+    page_json,
+)
+from sitrep.models import ControlDay, Document, SourceKind
+from sitrep.store import ClaimFilter, EventFilter, Store
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+JSON = "application/json"
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+Filters = Annotated[EventFilter, Depends(event_filter)]
+
+
+def _json(text: str) -> Response:
+    return Response(text, media_type=JSON)
+
+
+@router.get("/health", response_model=Health)
+def health(store: StoreDep) -> Response:
+    counts = store.counts()
+    events = store.derived_counts()["events"]
+    return _json(Health(status="ok", version=__version__, documents=counts["documents"],
+                        events=events).model_dump_json())
+
+
+@router.get("/events", response_model=Union[EventPage, CompactEventPage],
+            summary="Events, filtered; view=compact for the map")
+def list_events(store: StoreDep, wanted: Filters, limit: Limit = 100, cursor: Cursor = None,
+                view: Annotated[Literal["full", "compact"], Query(description="compact: small items for the "
+                                                                             "map.")] = "full") -> Response:
+    found, key = store.event_page(wanted, clamp(limit), decode_cursor("events", cursor, 2))
+    items = [compact(event) for event in found] if view == "compact" else found
+    return _json(page_json(items, encode_cursor("events", key)))
+
+
+@router.get("/events/{event_id}", response_model=EventDetail)
+def get_event(store: StoreDep, event_id: str) -> Response:
+    """An event with its claims, and the contradictions that touch it."""
+    if len(event_id) > 64:
+        raise ApiError(404, "not_found", f"no event with id {event_id[:64]}...")
+    event, contradictions = store.event(event_id)
+    body = EventDetail(event=event, contradictions=contradictions)
+    return _json(body.model_dump_json(by_alias=True))
+
+
+@router.get("/claims", response_model=ClaimPage)
+def list_claims(store: StoreDep, limit: Limit = 100, cursor: Cursor = None, place: Text = None,
+                source: Text = None, since: Optional[dt.date] = None, until: Optional[dt.date] = None,
+                event_type: Annotated[Optional[str], Query(alias="type", max_length=100)] = None,
+                sub_type: Annotated[Optional[str], Query(max_length=100)] = None,
+                source_kind: Optional[SourceKind] = None, q: Text = None,
+                document_id: Annotated[Optional[str], Query(max_length=64)] = None) -> Response:
+    check_dates(since, until)
+    wanted = ClaimFilter(place=place or None, source=source or None, since=since, until=until,
+                         event_type=event_type or None, document_id=document_id or None, q=q or None,
+                         source_kind=source_kind, sub_type=sub_type or None)
+    found, key = store.claim_page(wanted, clamp(limit), decode_cursor("claims", cursor, 3))
+    return _json(page_json(found, encode_cursor("claims", key)))
+
+
+@router.get("/documents", response_model=DocumentPage)
+def list_documents(store: StoreDep, limit: Limit = 100, cursor: Cursor = None,
+                   include_text: bool = False) -> Response:
+    found, key = store.document_page(clamp(limit), decode_cursor("documents", cursor, 2))
+    return _json(page_json(found, encode_cursor("documents", key), exclude=None if include_text else {"text"}))
+
+
+@router.get("/documents/{document_id}", response_model=Document)
+def get_document(store: StoreDep, document_id: str) -> Response:
+    if len(document_id) > 64:
+        raise ApiError(404, "not_found", f"no document with id {document_id[:64]}...")
+    return _json(store.get_document(document_id).model_dump_json(by_alias=True))
+
+
+@router.get("/places", response_model=PlacePage)
+def list_places(store: StoreDep, limit: Limit = 100, cursor: Cursor = None,
+                bbox: Annotated[Optional[str], Query(max_length=200,
+                                                     json_schema_extra={"pattern": BBOX_PATTERN})] = None,
+                q: Annotated[Optional[str], Query(max_length=200, description="Part of the name.")] = None,
+                name: Annotated[Optional[str], Query(max_length=200, description="Same as q.")] = None
+                ) -> Response:
+    from sitrep.store import crossdoc
+
+    after = decode_cursor("places", cursor, 1, first_is_date=False)
+    with store.reading() as connection:
+        found, key = crossdoc.page_places(connection, parse_bbox(bbox), (q or name) or None, clamp(limit),
+                                          after[0] if after else None)
+    items = [PlaceItem(**row) for row in found]
+    return _json(page_json(items, encode_cursor("places", (key,) if key is not None else None)))
+
+
+@router.get("/contradictions", response_model=ContradictionPage)
+def list_contradictions(store: StoreDep, wanted: Filters, limit: Limit = 100, cursor: Cursor = None) -> Response:
+    found, key = store.contradiction_page(wanted, clamp(limit), decode_cursor("contradictions", cursor, 2))
+    return _json(page_json(found, encode_cursor("contradictions", key)))
+
+
+@router.get("/control", response_model=Union[ControlDay, ControlPage])
+def control(store: StoreDep, on: Annotated[dt.date, Query(description="The day (YYYY-MM-DD).")],
+            place: Annotated[Optional[str], Query(max_length=200, description="Settlement name or GeoNames "
+                                                                              "id.")] = None,
+            bbox: Annotated[Optional[str], Query(max_length=200)] = None) -> Response:
+    from sitrep import control as timeline
+
+    if place:
+        # Settlements sharing a name: the first by name and GeoNames id (documented in docs/api.md).
+        return _json(timeline.timeline(store, place, on)[0].model_dump_json(by_alias=True))
+    days = _control_days(store, parse_bbox(bbox), on)
+    return _json(page_json(days, None))
+
+
+def _control_days(store: Store, bbox: tuple[float, float, float, float] | None, on: dt.date) -> list[ControlDay]:
+    from sitrep.control import state_on
+    from sitrep.models import ControlSignal, EventPlace
+    from sitrep.api.params import MAX_PAGE
+    from sitrep.store import crossdoc
+
+    days: list[ControlDay] = []
+    with store.reading() as connection:
+        for row in crossdoc.settlements_in(connection, bbox)[:MAX_PAGE]:
+            place = EventPlace(name=row["place_name"], geonameid=row["geonameid"], admin1=row["admin1"],
+                               lat=row["lat"], lon=row["lon"], precision=1)
+            stored = crossdoc.signals_at(connection, row["geonameid"], high=on)
+            signals = [ControlSignal.model_validate_json(found["record"]) for found in stored]
+            days.append(state_on(place, signals, on, [found["speaker"] for found in stored]))
+    return days
