@@ -211,3 +211,17 @@ def test_remote_violence_by_opposite_sides_is_two_events(store):
     add(store, record(theirs, theirs, NARRATOR, ROBOTYNE, actor1="RU", outlet="A", **kwargs),
         record(ours, ours, NARRATOR, ROBOTYNE, actor1="UA", outlet="B", **kwargs))
     assert len(events(store)) == 2
+
+
+def test_events_and_control_name_the_region_of_a_coded_place(store):
+    from sitrep import control
+
+    # Places from an imported GeoNames dump carry the admin1 code ("26" is Zaporizhzhia Oblast).
+    coded = dict(ROBOTYNE, admin1="26")
+    text = "Russian forces withdrew from Robotyne, the brigade said."
+    add(store, record(text, text, BRIGADE, coded))
+    [event] = events(store)
+    assert event.place.admin1 == "Zaporizhzhia"
+    days = control.region(store, "zaporizhzhia", dt.date(2023, 8, 12))
+    assert [day.place.name for day in days] == ["Robotyne"]
+    assert days[0].place.admin1 == "Zaporizhzhia"

@@ -24,6 +24,7 @@ from importlib import resources
 import yaml
 from sqlalchemy.engine import Connection, RowMapping
 
+from sitrep.gazetteer.regions import event_place
 from sitrep.models import Claim, Contradiction, ControlSignal, EventPlace, Place, Statement
 from sitrep.store import crossdoc as sql
 
@@ -100,7 +101,7 @@ def for_signal(connection: Connection, signal: ControlSignal, place: Place, spea
             continue
         date_start, date_end = max(low, row["date_start"]), min(high, row["date_end"])
         identity = (kind, place.geonameid, date_start.isoformat(), *sorted((row["speaker"], speaker)))
-        if _store(connection, kind, (other, signal), _place(place), date_start, date_end, None, identity):
+        if _store(connection, kind, (other, signal), event_place(place), date_start, date_end, None, identity):
             involved.extend((other.claim_id, signal.claim_id))
     return involved
 
@@ -137,11 +138,6 @@ def _claim_conflict(first: RowMapping, second: RowMapping) -> str | None:
     if {first["status"], second["status"]} == {"asserted", "negated"}:
         return "status"
     return None
-
-
-def _place(place: Place) -> EventPlace:
-    return EventPlace(name=place.name, geonameid=place.geonameid, admin1=place.admin1, country=place.country,
-                      lat=place.lat, lon=place.lon, precision=place.precision)
 
 
 def _store(connection: Connection, kind: str, pair: tuple[Claim | ControlSignal, Claim | ControlSignal],

@@ -36,6 +36,7 @@ from sitrep import contradictions
 from sitrep.attribution import known_speaker
 from sitrep.duplicates import DOCUMENT_THRESHOLD, Fingerprint, jaccard, same_text, shingles
 from sitrep.gazetteer.builtin import distance_km
+from sitrep.gazetteer.regions import admin1_name, event_place
 from sitrep.models import PIPELINE_VERSION, Claim, EventDate, EventPlace, EventSummary, Place, Source, SourceMix
 from sitrep.signals import control_signals
 from sitrep.store import Store
@@ -293,7 +294,8 @@ def _place_score(place: Place, row: RowMapping) -> float | None:
     if radius is None:
         return None
     if level >= 3:
-        return 1.0 if (row["admin1"], row["country"]) == (place.admin1, place.country) else None
+        same = (row["admin1"], row["country"]) == (admin1_name(place.country, place.admin1), place.country)
+        return 1.0 if same else None
     distance = distance_km(place.lat, place.lon, row["lat"], row["lon"])
     return 2.0 - distance / radius if distance <= radius else None
 
@@ -344,12 +346,13 @@ def _placeholder_row(event_id: str, fact: Fact) -> dict[str, Any]:
         "id": event_id, "family": fact.family, "event_type": summary.event_type,
         "sub_event_type": fact.claim.event.sub_event_type,
         "geonameid": place.geonameid if place else None, "place_name": place.name if place else None,
-        "admin1": place.admin1 if place else None, "country": place.country if place else None,
+        "admin1": admin1_name(place.country, place.admin1) if place else None,
+        "country": place.country if place else None,
         "lat": place.lat if place else None, "lon": place.lon if place else None,
         "precision": place.precision if place else None, "date_start": fact.low, "date_end": fact.high,
         "first_reported": None, "last_reported": None, "claim_count": 0, "independent_sources": 0,
         "sources_ua": 0, "sources_ru": 0, "sources_third": 0, "sources_unknown": 0, "contradicted": False,
-        "record": summary.model_dump_json(), "pipeline_version": PIPELINE_VERSION,
+        "record": summary.model_dump_json(by_alias=True), "pipeline_version": PIPELINE_VERSION,
     }
 
 
@@ -416,7 +419,9 @@ def _summarise(connection: Connection, event_id: str) -> None:
         "first_reported": summary.first_reported, "last_reported": summary.last_reported,
         "claim_count": summary.claim_count, "independent_sources": summary.independent_sources,
         "sources_ua": mix["UA"], "sources_ru": mix["RU"], "sources_third": mix["third-party"],
-        "sources_unknown": mix["unknown"], "contradicted": contradicted, "record": summary.model_dump_json(),
+        "sources_unknown": mix["unknown"], "contradicted": contradicted,
+        # By alias, as the API sends it: the API passes stored records on unparsed.
+        "record": summary.model_dump_json(by_alias=True),
     })
 
 
@@ -472,8 +477,7 @@ def _event_place(members: Sequence[RowMapping]) -> EventPlace:
     best_level = min(place.precision or 4 for place in found)
     counts = Counter(place.geonameid for place in found if (place.precision or 4) == best_level)
     chosen = next(place for place in found if place.geonameid == counts.most_common(1)[0][0])
-    return EventPlace(name=chosen.name, geonameid=chosen.geonameid, admin1=chosen.admin1, country=chosen.country,
-                      lat=chosen.lat, lon=chosen.lon, precision=chosen.precision)
+    return event_place(chosen)
 
 
 def _matching_range(members: Sequence[RowMapping], claims: Sequence[Claim]) -> tuple[dt.date | None, dt.date | None]:

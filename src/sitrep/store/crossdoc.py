@@ -15,10 +15,11 @@ from typing import Any
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
+from sitrep.gazetteer.regions import admin1_name
 from sitrep.models import ClaimRef, Contradiction, ControlSignal, EventSummary, EventView, Place
 from sitrep.store import rows
 from sitrep.store.engine import lower_text
@@ -207,7 +208,8 @@ def add_signal(connection: Connection, signal: ControlSignal, place: Place, spea
                low: dt.date, high: dt.date) -> bool:
     """Store a control signal with the days it may refer to; False when it is stored already."""
     row = {"claim_id": signal.claim_id, "start_offset": signal.start, "document_id": signal.document_id,
-           "geonameid": place.geonameid, "place_name": place.name or place.mention, "admin1": place.admin1,
+           "geonameid": place.geonameid, "place_name": place.name or place.mention,
+           "admin1": admin1_name(place.country, place.admin1),
            "lat": place.lat, "lon": place.lon, "effect": signal.effect, "state": signal.state,
            "status": signal.status, "date_start": low, "date_end": high, "speaker": speaker,
            "record": signal.model_dump_json()}
@@ -380,15 +382,21 @@ def page_events(connection: Connection, wanted: EventFilter, limit: int, after: 
     (None on the last page). Events are summaries, or ``EventView``s with their claims."""
     # Keys first, records after: the sort then carries two short columns, not every candidate's
     # JSON (a box of an oblast over two months holds thousands of candidates for a page of 100).
-    found, next_key = _event_keys(connection, wanted, limit, after)
-    by_id = dict(connection.execute(_RECORDS, {"ids": [row["id"] for row in found]}).all()) if found else {}
-    records = [by_id[row["id"]] for row in found]
+    records, next_key = page_event_records(connection, wanted, limit, after)
     summaries = [EventSummary.model_validate_json(record) for record in records]
     if not with_claims:
         return summaries, next_key
     refs = _claim_refs(connection, [summary.id for summary in summaries])
     return [EventView(**summary.model_dump(by_alias=True), claims=refs.get(summary.id, []))
             for summary in summaries], next_key
+
+
+def page_event_records(connection: Connection, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None
+                       ) -> tuple[list[str], tuple[Any, ...] | None]:
+    """``page_events`` as the stored EventSummary JSON, for callers that pass it on unparsed."""
+    found, next_key = _event_keys(connection, wanted, limit, after)
+    by_id = dict(connection.execute(_RECORDS, {"ids": [row["id"] for row in found]}).all()) if found else {}
+    return [by_id[row["id"]] for row in found], next_key
 
 
 _RECORDS = select(events.c.id, events.c.record).where(events.c.id.in_(bindparam("ids", expanding=True)))
