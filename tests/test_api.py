@@ -122,7 +122,7 @@ def test_unexpected_failure_is_a_500_envelope_without_traceback(client, store, m
     def broken(*args, **kwargs):
         raise RuntimeError("secret /srv/path in SELECT * FROM events")
 
-    monkeypatch.setattr(Store, "event_page", broken)
+    monkeypatch.setattr(Store, "event_record_page", broken)
     error = assert_envelope(client.get("/api/events"), 500, "internal_error")
     assert "secret" not in json.dumps(error) and "Traceback" not in json.dumps(error)
 
@@ -145,6 +145,13 @@ def test_events_list_summaries_without_claims(client):
         EventSummary.model_validate(item)
         assert "claims" not in item
     assert [item["place"]["name"] for item in body["items"]] == ["Orikhiv", "Kupiansk"]
+
+
+def test_listed_events_equal_the_stored_summaries(client, store):
+    # The API passes stored records on unparsed: they must read as the models dump them.
+    listed = client.get("/api/events").json()["items"]
+    assert listed == [event.model_dump(mode="json", by_alias=True, exclude={"claims"}) for event in store.events()]
+    assert all("third-party" in item["source_mix"] for item in listed)
 
 
 def test_compact_view_has_the_map_fields(client):

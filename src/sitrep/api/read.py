@@ -33,8 +33,10 @@ from sitrep.api.schemas import (
     Health,
     PlaceItem,
     PlacePage,
-    compact,
+    compact_json,
     page_json,
+    raw_page_json,
+    summary_json,
 )
 from sitrep.models import ControlDay, Document, SourceKind
 from sitrep.store import ClaimFilter, EventFilter, Store
@@ -69,9 +71,9 @@ def health(store: StoreDep) -> Response:
 def list_events(store: StoreDep, wanted: Filters, limit: Limit = 100, cursor: Cursor = None,
                 view: Annotated[Literal["full", "compact"], Query(description="compact: small items for the "
                                                                              "map.")] = "full") -> Response:
-    found, key = store.event_page(wanted, clamp(limit), decode_cursor("events", cursor, 2))
-    items = [compact(event) for event in found] if view == "compact" else found
-    return _json(page_json(items, encode_cursor("events", key)))
+    records, key = store.event_record_page(wanted, clamp(limit), decode_cursor("events", cursor, 2))
+    shape = compact_json if view == "compact" else summary_json
+    return _json(raw_page_json(map(shape, records), encode_cursor("events", key)))
 
 
 @router.get("/events/{event_id}", response_model=EventDetail)

@@ -17,11 +17,20 @@ def serve(db: Annotated[Optional[str], typer.Option("--db", help="Database path 
                                                     "else SITREP_HOME/sitrep.db).")] = None,
           host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")]
           = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+          tiles: Annotated[Optional[str], typer.Option(
+              "--tiles", envvar="SITREP_TILES", help="An online tile layer for the map, as a URL template "
+              "(https://host/{z}/{x}/{y}.png); off by default: the map needs no network.")] = None) -> None:
     """Serve the REST API (/api, /openapi.json) and the web map (/) over a database."""
+    import os
+
     import uvicorn
 
     from sitrep.api import create_app
+
+    if tiles:
+        # The page reads the setting when the app is built (sitrep.web.configured_tiles).
+        os.environ["SITREP_TILES"] = tiles
 
     _check_port_free(host, port)
     settings = get_settings().with_overrides(db=db)

@@ -226,6 +226,12 @@ class Store:
         with self._reading() as connection:
             return crossdoc.page_events(connection, wanted, limit, after, with_claims)
 
+    def event_record_page(self, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None
+                          ) -> tuple[list[str], tuple[Any, ...] | None]:
+        """``event_page`` as stored EventSummary JSON texts (by alias), unparsed: for the API."""
+        with self._reading() as connection:
+            return crossdoc.page_event_records(connection, wanted, limit, after)
+
     def event(self, event_id: str) -> tuple[EventView, list[Contradiction]]:
         """One event with its claims, and the contradictions that touch it; NotFound if absent."""
         with self._reading() as connection:

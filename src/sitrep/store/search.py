@@ -24,7 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import Text
 
-from sitrep.store.schema import claims, events
+from sitrep.store.schema import claims
 
 # Terms beyond this many are dropped: a query of hundreds of words is a paste, not a search, and
 # every term costs FTS5 a posting-list walk.

@@ -17,6 +17,7 @@ const app = {
   state: null,          // what the URL says (js/url-state.js)
   events: [],           // compact events for the current API filters
   loadedQuery: null,    // the query `events` were fetched with
+  prefetch: null,       // the first events request, sent before the map is built
   map: null, markers: null, timeline: null,
   layers: { outlines: null, places: null, control: null },
   drawnOnce: false,
@@ -124,7 +125,9 @@ async function loadEvents() {
   if (query === app.loadedQuery) return;
   document.body.dataset.ready = "false";
   showStatus("loading events…");
-  app.events = await getAll("/api/events", eventQuery(app.state));
+  const prefetched = app.prefetch && app.prefetch.query === query ? app.prefetch.items : null;
+  app.prefetch = null;
+  app.events = await (prefetched || getAll("/api/events", eventQuery(app.state)));
   if (!app.drawnOnce) performance.mark("sitrep:events-loaded");
   app.loadedQuery = query;
   app.markers.forget();
@@ -239,14 +242,18 @@ async function start() {
   $("controls").open = !window.matchMedia(NARROW).matches;
   app.state = readState(location.search);
   syncForm();
+  // The events are what the analyst came for: ask for them first, while the map is built.
+  app.prefetch = { query: eventQuery(app.state).toString(), items: getAll("/api/events", eventQuery(app.state)) };
+  app.prefetch.items.catch(() => {}); // a failure is reported when loadEvents awaits it
   const config = await getJSON("/web-config.json").catch(() => ({ tiles: null }));
   app.map = createMap(config);
   app.markers = new EventMarkers((id) => selectEvent(id));
   app.timeline = new Timeline($("histogram"), setRange);
   bindControls();
+  await refresh();
+  // Outlines after the events: parsing them holds the page's only thread for a while.
   loadOutlines().then((layer) => { app.layers.outlines = layer; applyLayers(); })
     .catch((error) => showStatus(`outlines unavailable: ${error.message}`));
-  await refresh();
   // Settlements after the events: on a large store both queries compete for the same server.
   loadPlaces().then((layer) => { app.layers.places = layer; applyLayers(); })
     .catch((error) => showStatus(`settlements unavailable: ${error.message}`));
