@@ -161,8 +161,19 @@ def sources_text(event: EventView) -> str:
     """The outlets (or, where a claim has none, its speaker) of the event's claims, once each."""
     seen: dict[str, None] = {}
     for claim in event.claims:
-        seen.setdefault(claim.outlet or claim.source.name, None)
+        seen.setdefault(_reporter(claim), None)
     return "; ".join(seen)
+
+
+def _reporter(claim: Any) -> str:
+    """Who published the claim: its outlet; else its speaker, unless that is only the narrator."""
+    if claim.outlet:
+        return claim.outlet
+    return UNNAMED_OUTLET if claim.source.kind == "narrator" else claim.source.name
+
+
+# A document read without an outlet (a bare text file) whose own words make the claim.
+UNNAMED_OUTLET = "unnamed outlet"
 
 
 def _source_scale(event: EventView) -> str:
@@ -184,13 +195,14 @@ def notes(event: EventView) -> str:
     when = f"On {event.date.start.isoformat()}" if event.date else "On an unknown date"
     where = ", ".join(part for part in (event.place.name, event.place.admin1) if part) or "an unknown place"
     what = event.sub_event_type or event.event_type
-    text = f"{when}, {what.lower()} at {where} ({event.independent_sources} independent sources"
+    plural = "" if event.independent_sources == 1 else "s"
+    text = f"{when}, {what.lower()} at {where} ({event.independent_sources} independent source{plural}"
     text += ", contested)." if event.contradicted else ")."
     if event.claims:
         words = " ".join((event.claims[0].quote or event.claims[0].text).split())
         if len(words) > NOTE_QUOTE_CHARS:
             words = words[: NOTE_QUOTE_CHARS - 1].rstrip() + "…"
-        text += f" {event.claims[0].outlet or event.claims[0].source.name}: {words}"
+        text += f" {_reporter(event.claims[0])}: {words}"
     return text
 
 

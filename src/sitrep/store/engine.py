@@ -179,10 +179,12 @@ def _on_sqlite_connect(connection: sqlite3.Connection, _record: object) -> None:
     connection.isolation_level = None
     cursor = connection.cursor()
     try:
+        # The busy timeout first: switching a new file to WAL takes a lock, and without the timeout
+        # a second process opening the file at that moment fails at once with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
         # WAL lets readers (the API, an export) run while a batch writes. In-memory databases
         # answer 'memory' and stay as they are.
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
         # Off by default in SQLite; without it ON DELETE CASCADE and the foreign keys do nothing.
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
