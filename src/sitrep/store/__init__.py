@@ -22,7 +22,7 @@ from sitrep.errors import NotFound, StoreError
 from sitrep.models import Contradiction, Document, EventSummary, EventView, Extraction, ItemError
 from sitrep.store import crossdoc
 from sitrep.store import engine as engines
-from sitrep.store import rows
+from sitrep.store import rows, spatial
 from sitrep.store.crossdoc import EventFilter
 from sitrep.store.integrity import integrity_problems
 from sitrep.store.migrations import current_version, migrate
@@ -61,6 +61,7 @@ class Store:
         store = cls(engine)
         try:
             migrate(engine)
+            spatial.prepare(engine)
         except SQLAlchemyError as error:
             engine.dispose()
             raise StoreError(f"cannot open database {store.name}: {engines.cause(error)}") from error

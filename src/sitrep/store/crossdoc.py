@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from sitrep.gazetteer.regions import admin1_name
 from sitrep.models import ClaimRef, Contradiction, ControlSignal, EventSummary, EventView, Place
-from sitrep.store import rows
+from sitrep.store import rows, spatial
 from sitrep.store.engine import lower_text
 from sitrep.store import search
 from sitrep.store.queries import keyset_page, pages
@@ -313,8 +313,9 @@ class EventFilter:
     q: str | None = None
 
 
-def event_conditions(wanted: EventFilter, dialect: str | None = None) -> list[Any]:
-    conditions: list[Any] = _api_conditions(wanted, dialect)
+def event_conditions(wanted: EventFilter, dialect: str | None = None, postgis: bool = False) -> list[Any]:
+    """The WHERE conditions of a filter; ``postgis`` adds the test that PostGIS's index answers."""
+    conditions: list[Any] = _api_conditions(wanted, dialect, postgis)
     if wanted.place is not None:
         conditions.append(lower_text(events.c.place_name) == wanted.place.lower())
     if wanted.since is not None:
@@ -339,13 +340,15 @@ def event_conditions(wanted: EventFilter, dialect: str | None = None) -> list[An
     return conditions
 
 
-def _api_conditions(wanted: EventFilter, dialect: str | None) -> list[Any]:
+def _api_conditions(wanted: EventFilter, dialect: str | None, postgis: bool = False) -> list[Any]:
     """The conditions of the API's filters (bbox, sub_type, actor, source_kind, q)."""
     conditions: list[Any] = []
     if wanted.bbox is not None:
         west, south, east, north = wanted.bbox
         if dialect == "sqlite":  # the R*Tree narrows first; the exact test below still decides
             conditions.append(search.event_box_ids(wanted.bbox, wanted.since, wanted.until))
+        elif postgis:  # likewise with PostGIS's GiST index (sitrep.store.spatial)
+            conditions.append(spatial.event_point_in_box(wanted.bbox))
         conditions += [events.c.lon.between(west, east), events.c.lat.between(south, north)]
     if wanted.sub_type is not None:
         conditions.append(events.c.sub_event_type == wanted.sub_type)
@@ -367,7 +370,7 @@ EVENT_SORT_KEY = (events.c.date_start, events.c.id)
 
 def iter_events(engine: Engine, wanted: EventFilter, limit: int | None) -> Iterator[EventView]:
     """Matching events by date (undated last) and id, each with its claims."""
-    query = select(events).where(*event_conditions(wanted, engine.dialect.name))
+    query = select(events).where(*event_conditions(wanted, engine.dialect.name, spatial.has_postgis(engine)))
     for page in pages(engine, query, EVENT_SORT_KEY, limit):
         with engine.connect() as connection:
             refs = _claim_refs(connection, [row["id"] for row in page])
@@ -429,7 +432,8 @@ def _event_keys(connection: Connection, wanted: EventFilter, limit: int, after: 
 
 def _keys(connection: Connection, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None
           ) -> tuple[list[Any], tuple[Any, ...] | None]:
-    query = select(events.c.id, events.c.date_start).where(*event_conditions(wanted, connection.dialect.name))
+    query = select(events.c.id, events.c.date_start).where(
+        *event_conditions(wanted, connection.dialect.name, spatial.has_postgis(connection)))
     return keyset_page(connection, query, EVENT_SORT_KEY, limit, after)
 
 
