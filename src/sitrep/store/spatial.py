@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 
-from sqlalchemy import Engine, func, text
+from sqlalchemy import Engine, func, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -39,7 +39,9 @@ def prepare(engine: Engine) -> bool:
         return False
     with write_transaction(engine) as connection:
         enabled = _enable(connection)
-        if enabled and connection.execute(_INDEXED, {"name": POINT_INDEX}).first() is None:
+        # No events table before migration 3 (a database that older code, or a test, opened).
+        indexable = enabled and inspect(connection).has_table(events.name)
+        if indexable and connection.execute(_INDEXED, {"name": POINT_INDEX}).first() is None:
             connection.execute(_CREATE_INDEX)
     _ENABLED_BY_ENGINE[engine] = enabled
     return enabled
