@@ -11,7 +11,7 @@ SHARED ?= ../shared
 UA_DUMP ?= $(SHARED)/data/gazetteer/UA.zip
 EVAL ?= $(SHARED)/data/eval
 
-.PHONY: setup demo test bench eval schema clean
+.PHONY: setup demo test bench eval schema fuzz clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -70,6 +70,18 @@ eval: setup
 	$(BIN)/sitrep eval events --corpus case2021 $(EVAL)/case2021
 	$(BIN)/sitrep eval claims
 	$(BIN)/sitrep eval scenario tests/scenario
+
+# Coverage-guided fuzzing of the readers for longer than the test's 30 s (make fuzz FUZZ_SECONDS=600).
+# The corpus grows across runs; a crashing input is written to FUZZ_CRASHES and stops the run.
+FUZZ_SECONDS ?= 600
+FUZZ_CORPUS ?= $(SITREP_HOME)/fuzz-corpus
+FUZZ_CRASHES ?= $(SITREP_HOME)/fuzz-crashes
+
+fuzz: $(STAMP)
+	mkdir -p $(FUZZ_CRASHES)
+	$(BIN)/python fuzz/fuzz_readers.py --make-corpus $(FUZZ_CORPUS)
+	$(BIN)/python fuzz/fuzz_readers.py $(FUZZ_CORPUS) -max_total_time=$(FUZZ_SECONDS) -timeout=120 \
+		-dict=fuzz/readers.dict -artifact_prefix=$(FUZZ_CRASHES)/ -print_final_stats=1
 
 # Regenerate the committed JSON Schema after a deliberate change to models.py (review the diff).
 schema: setup

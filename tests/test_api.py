@@ -204,6 +204,28 @@ def test_event_filters(client, query, places):
     assert [item["place"]["name"] for item in found] == places
 
 
+@pytest.mark.parametrize(("query", "count"), [
+    ({}, 1),
+    ({"bbox": "35,47,36,48"}, 1),
+    ({"bbox": "37,49,38,50"}, 0),
+    ({"sub_type": "Shelling/artillery/missile attack"}, 1),
+    ({"sub_type": "Armed clash"}, 0),
+    ({"source_kind": "milblogger"}, 1),
+    ({"source_kind": "wire"}, 0),
+    ({"actor": "ru forc"}, 1),
+    ({"actor": "wagner"}, 0),
+    ({"q": "thirty soldiers"}, 1),
+    ({"q": "infantry"}, 0),
+    ({"contradicted": "true"}, 1),
+    ({"contradicted": "false"}, 0),
+])
+def test_contradiction_filters(client, query, count):
+    """Every filter /api/contradictions lists acts on it: through the events of its two claims."""
+    found = client.get("/api/contradictions", params=query).json()["items"]
+    assert len(found) == count
+    assert all(item["kind"] == "casualties" for item in found)
+
+
 @pytest.mark.parametrize("q", ['"; DROP TABLE claims; --', "NEAR(", 'rockets" OR "x', "*", "^", "AND OR NOT",
                                "col:rockets", "'", "\\", "(", "\u0000", "Харків", "a" * 500])
 def test_hostile_full_text_never_fails(client, store, q):

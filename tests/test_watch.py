@@ -135,8 +135,10 @@ def test_follow_ingests_only_entries_not_seen_even_after_a_restart(tmp_path, db_
 
 def test_follow_warns_about_a_feed_it_cannot_fetch_and_goes_on(tmp_path, store, settings):
     warnings: list[str] = []
-    report = follow.follow("http://127.0.0.1:9/feed.xml", store, lambda: None, settings, max_polls=2,
-                           interval=0.01, warn=warnings.append)
+    # Loopback is allowed here so that the fetch itself fails (nothing listens on port 9).
+    report = follow.follow("http://127.0.0.1:9/feed.xml", store, lambda: None,
+                           settings.with_overrides(allow_private_urls=True), max_polls=2, interval=0.01,
+                           warn=warnings.append)
     missing = follow.follow(str(tmp_path / "gone.rss"), store, lambda: None, settings, max_polls=1,
                             warn=warnings.append)
     assert report.polls == 2 and report.failed_polls == 2 and missing.failed_polls == 1

@@ -381,9 +381,11 @@ def _recorded_partition_size(directory: Path) -> int | None:
 
 
 def _remove_temporaries(directory: Path) -> None:
-    # Only a dead worker leaves these; one run per output directory at a time is assumed.
-    for temporary in directory.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
-        temporary.unlink(missing_ok=True)
+    # Only a dead worker, or a client killed while writing the manifest, leaves these; one run per
+    # output directory at a time is assumed.
+    for pattern in (f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}", f".{MANIFEST}.*{_TEMP_SUFFIX}"):
+        for temporary in directory.glob(pattern):
+            temporary.unlink(missing_ok=True)
 
 
 def _write_manifest(directory: Path, partitions: list[Partition], report: BatchReport, partition_size: int) -> None:

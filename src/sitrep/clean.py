@@ -11,6 +11,7 @@ The rules (dateline, boilerplate and caption patterns) are data: ``data/cleaning
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from importlib import resources
 import yaml
 
 from sitrep.models import Caption, Document, Removed
+
+log = logging.getLogger(__name__)
 
 PARAGRAPH_BREAK = "\n\n"
 # A line this long that ends without sentence punctuation is a hard wrap inside a paragraph
@@ -32,6 +35,7 @@ _QUOTES = str.maketrans({
 })
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_YEAR = re.compile(r"\d{4}")
 _SENTENCE_END = re.compile(r"""[.!?:;"')\]]$""")
 
 
@@ -69,9 +73,9 @@ def _caption_pattern(spec: dict) -> re.Pattern[str]:
 
 def normalise(text: str) -> str:
     """NFC, straight quotes, no invisible or control characters, single spaces, '\\n' line ends."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    # Invisible characters go first, so that a letter and its combining accent that one kept apart compose.
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).translate(_QUOTES)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _INVISIBLE.sub("", text)
     return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
 
 
@@ -87,7 +91,7 @@ def clean(document: Document) -> Document:
     rules = load_rules()
     removed: list[Removed] = []
     lines = [_Line(line) for line in normalise(document.text).split("\n")]
-    published = _take_dateline(lines, rules, removed, document.published)
+    published = _take_dateline(lines, rules, removed, document.published, document.source)
     for line in lines:
         _classify(line, rules, removed)
     text, captions = _assemble(lines)
@@ -98,8 +102,11 @@ def clean(document: Document) -> Document:
 
 
 def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
-                   published: dt.date | None) -> dt.date | None:
-    """Strip a dateline from the first non-blank line; return the date it gives, if any."""
+                   published: dt.date | None, source: str) -> dt.date | None:
+    """Strip a dateline from the first non-blank line; return the date it gives, if any.
+
+    A full date that does not exist ("date 2023-02-31") is dropped with a warning; the report is kept.
+    """
     first = next((line for line in lines if line.text), None)
     if first is None:
         return None
@@ -109,7 +116,11 @@ def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
             continue
         removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
         first.text = first.text[match.end():].strip()
-        return _parse_dateline_date(match.group("date"), published)
+        date = _parse_dateline_date(match.group("date"), published)
+        if date is None and _YEAR.search(match.group("date")):  # a full date, yet not a day that exists
+            log.warning("%s: dropped the dateline date %r, which is not a valid date; the document is kept",
+                        source, match.group("date"))
+        return date
     return None
 
 

@@ -60,11 +60,15 @@ def ingest(paths: Annotated[Optional[list[str]], typer.Argument(help="Files, dir
                                                          "entries not seen before, until Ctrl-C.")] = None,
            interval: Annotated[float, typer.Option("--interval", help="Seconds between polls of --follow.")] = 300.0,
            max_polls: Annotated[Optional[int], typer.Option("--max-polls", help="Stop --follow after this "
-                                                            "many polls.")] = None) -> None:
+                                                            "many polls.")] = None,
+           allow_private_urls: Annotated[bool, typer.Option("--allow-private-urls", help="Let --follow fetch from "
+                                                            "loopback and private addresses (also "
+                                                            "SITREP_ALLOW_PRIVATE_URLS=1); off, so that a feed "
+                                                            "cannot reach your own network.")] = False) -> None:
     """Extract claims from reports, store them and cluster them into events; re-ingesting the same
     text changes nothing. With --follow, poll a feed instead; the entries seen are remembered in
     the database across restarts."""
-    settings = _settings(db)
+    settings = _settings(db).with_overrides(allow_private_urls=allow_private_urls or None)
     if follow is not None or not paths:
         batch.follow_feed(follow, paths or [], settings, interval=interval, max_polls=max_polls, cluster=cluster)
         return

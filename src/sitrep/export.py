@@ -8,7 +8,6 @@ names, places) reaches XML only through ElementTree, and CSV only through the cs
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, BinaryIO
 
+from sitrep import csvsafe
 from sitrep.models import EventView
 
 FORMATS = ("acled-csv", "geojson", "kml", "parquet", "jsonl")
@@ -73,7 +73,7 @@ def write(format: str, events: Iterable[EventView], out: BinaryIO) -> int:
 def write_acled_csv(events: Iterable[EventView], out: BinaryIO) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
-        writer = csv.DictWriter(text, fieldnames=ACLED_COLUMNS)
+        writer = csvsafe.DictWriter(text, fieldnames=ACLED_COLUMNS)
         writer.writeheader()
         count = 0
         for event in events:

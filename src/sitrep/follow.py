@@ -4,7 +4,9 @@ ingests the entries it has not seen before.
 The entries seen are kept per feed in the store (``store/feeds.py``), so a restarted follower
 does not ingest them again. An entry is known by its id (guid), else its link, else the hash of
 its text: an entry edited in place keeps its id and is not ingested twice. A poll that fails (the
-network, a broken feed) is a one-line warning, and the next poll tries again.
+network, a broken feed, a redirect to a private address) is a one-line warning, and the next poll
+tries again. A feed URL is fetched under sitrep.fetch's policy: http(s) only, and no loopback or
+private address unless the user allows it; a URL refused for what it says stops the follower at once.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import feedparser
 
-from sitrep import __version__, corroborate
+from sitrep import corroborate
 from sitrep.errors import InputError
+from sitrep.fetch import UrlPolicy, check_url, fetch_url
 from sitrep.ingest.feed import read_feed
 from sitrep.models import Document, ItemError
 from sitrep.settings import Settings
@@ -39,7 +41,8 @@ DEFAULT_INTERVAL_S = 300.0
 MAX_FEED_BYTES = 20 * 1024 * 1024
 # Long enough for a slow server, short enough that one dead feed does not stall the loop for long.
 FETCH_TIMEOUT_S = 20.0
-USER_AGENT = f"sitrep/{__version__} (+feed follower)"
+# "scheme://": what a URL looks like, so that file:// or ftp:// is refused as a URL, not read as a path.
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 Warn = Callable[[str], None]
 
@@ -66,6 +69,8 @@ def follow(feed: str, store: Store, pipeline_factory: Callable[[], Pipeline], se
            warn: Warn | None = None, on_poll: Callable[[PollReport], None] | None = None,
            cluster: bool = True) -> FollowReport:
     """Poll ``feed`` every ``interval`` seconds until ``stop`` is set or ``max_polls`` polls are done."""
+    if _is_url(feed):
+        check_url(feed, url_policy(settings))  # a refused URL stops here; a failing fetch is retried below
     stop = stop or threading.Event()
     build = functools.cache(pipeline_factory)  # spaCy loads at the first new entry, and only once
     report = FollowReport()
@@ -123,8 +128,9 @@ def feed_key(feed: str) -> str:
     return feed if _is_url(feed) else os.path.abspath(feed)
 
 
-def fetch(feed: str, settings: Settings) -> bytes:
-    """The feed's bytes, from a URL (with a timeout and a size cap) or a local file."""
+def fetch(feed: str, settings: Settings, policy: UrlPolicy | None = None) -> bytes:
+    """The feed's bytes, from a URL (with a timeout, a size cap and the SSRF policy of sitrep.fetch;
+    ``policy`` defaults to the settings' one) or a local file."""
     if not _is_url(feed):
         try:
             with open(feed, "rb") as file:
@@ -132,20 +138,18 @@ def fetch(feed: str, settings: Settings) -> bytes:
         except OSError as error:
             raise InputError(feed, f"cannot read the feed file ({(error.strerror or str(error)).lower()})") from None
     else:
-        request = urllib.request.Request(feed, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310 - http(s) only
-                data = response.read(MAX_FEED_BYTES + 1)
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", None) or error
-            raise InputError(feed, f"cannot fetch the feed ({reason})") from None
+        data = fetch_url(feed, policy or url_policy(settings), max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT_S)
     if len(data) > MAX_FEED_BYTES:
         raise InputError(feed, f"the feed is over {MAX_FEED_BYTES // (1024 * 1024)} MB; refused")
     return data
 
 
+def url_policy(settings: Settings) -> UrlPolicy:
+    return UrlPolicy(allow_private=settings.allow_private_urls)
+
+
 def _is_url(feed: str) -> bool:
-    return feed.startswith(("http://", "https://"))
+    return bool(_URL_LIKE.match(feed))
 
 
 def _entry_ids(data: bytes, items: list[Document | ItemError]) -> list[str]:

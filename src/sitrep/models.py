@@ -11,9 +11,10 @@ exclusive), so ``document.text[start:end]`` is always the mention.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sitrep import __version__
 
@@ -28,6 +29,21 @@ SourceKind = Literal[
     "journalist", "outlet", "wire", "narrator", "unknown",
 ]
 InputFormat = Literal["text", "html", "feed", "telegram", "jsonl"]
+
+
+def _within(low: float, high: float, name: str) -> Callable[[float | None], float | None]:
+    def check(value: float | None) -> float | None:
+        # Records also arrive from outside (`sitrep load` reads shards): a coordinate off the globe, or NaN
+        # (which fails the comparison too), is refused there instead of reaching the map and the exports.
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"{name} {value} is out of range ({low:g} to {high:g})")
+        return value
+
+    return check
+
+
+Latitude = Annotated[float | None, AfterValidator(_within(-90, 90, "latitude"))]
+Longitude = Annotated[float | None, AfterValidator(_within(-180, 180, "longitude"))]
 
 
 class Record(BaseModel):
@@ -84,8 +100,8 @@ class Place(Record):
     feature: str | None = Field(None, description="GeoNames feature code: PPL, PPLA, ADM1, PCLI, ...")
     admin1: str | None = None
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude = None
+    lon: Longitude = None
     precision: Literal[1, 2, 3, 4] | None = None
     kind: Literal["toponym", "demonym"] = Field(
         "toponym", description="A demonym ('Turkish') names a country's people, not a location of events.")
@@ -243,8 +259,8 @@ class EventPlace(Record):
     geonameid: int | None = None
     admin1: str | None = None
     country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude = None
+    lon: Longitude = None
     precision: Literal[1, 2, 3, 4] | None = None
 
 

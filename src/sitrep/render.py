@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sitrep import csvsafe
 from sitrep.models import Claim, Document, Event, Extraction, Place
 from sitrep.service import IngestReport
 from sitrep.store import StoredClaim
@@ -143,7 +143,7 @@ CSV_COLUMNS = ("claim_id", "document_id", "published", "start", "end", "source_n
 
 
 def claims_csv(stream: TextIO, stored: Iterable[StoredClaim]) -> None:
-    writer = csv.writer(stream)
+    writer = csvsafe.writer(stream)
     writer.writerow(CSV_COLUMNS)
     for row in rows_from_store(stored):
         claim, source, event = row.claim, row.claim.source, row.claim.event

@@ -6,7 +6,6 @@ Text from reports is untrusted, so tables print it with Rich markup off.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import TextIO
@@ -14,6 +13,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from sitrep import csvsafe
 from sitrep.models import Contradiction, ControlDay, EventView
 
 TEXT_CHARS = 140
@@ -52,7 +52,7 @@ def events_table(console: Console, found: list[EventView]) -> None:
 
 
 def events_csv(stream: TextIO, found: Iterable[EventView]) -> None:
-    writer = csv.writer(stream)
+    writer = csvsafe.writer(stream)
     writer.writerow(EVENT_COLUMNS)
     for event in found:
         place, date, mix = event.place, event.date, event.source_mix
@@ -81,7 +81,7 @@ def contradictions_table(console: Console, found: list[Contradiction]) -> None:
 
 
 def contradictions_csv(stream: TextIO, found: Iterable[Contradiction]) -> None:
-    writer = csv.writer(stream)
+    writer = csvsafe.writer(stream)
     writer.writerow(CONTRADICTION_COLUMNS)
     for item in found:
         a, b = item.statements
@@ -108,7 +108,7 @@ _STATE_STYLE = {"UA": "bold blue", "RU": "bold red", "contested": "bold yellow",
 
 
 def control_csv(stream: TextIO, days: Iterable[ControlDay]) -> None:
-    writer = csv.writer(stream)
+    writer = csvsafe.writer(stream)
     writer.writerow(CONTROL_COLUMNS)
     for day in days:
         writer.writerow([day.place.name, day.place.geonameid, day.place.admin1 or "", day.place.lat, day.place.lon,

@@ -62,15 +62,16 @@ class IngestReport:
 
 
 def expand_inputs(paths: list[str]) -> tuple[list[str], list[ItemError]]:
-    """The files named by ``paths`` (directories recursively); a missing path is an error, not a stop."""
+    """The files named by ``paths`` (directories recursively); a missing path, or a link out of a
+    directory, is an error, not a stop."""
     files: list[str] = []
-    errors: list[ItemError] = []
+    refused: list[InputError] = []
     for path in paths:
         try:
-            files.extend(iter_inputs([path]))
+            files.extend(iter_inputs([path], refused))
         except InputError as error:
-            errors.append(ItemError(source=error.source, message=error.cause))
-    return files, errors
+            refused.append(error)
+    return files, [ItemError(source=error.source, message=error.cause) for error in refused]
 
 
 def read_documents(path: str, settings: Settings, input_format: str | None, outcome: FileOutcome) -> Iterator[Document]:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from sitrep import corroborate, service
 from sitrep.errors import InputError
+from sitrep.ingest import link_outside
+from sitrep.models import ItemError
 from sitrep.settings import Settings
 from sitrep.store import Store
 
@@ -60,11 +62,23 @@ class _Watcher:
     directory: Path
     last_seen: dict[str, Stat] = field(default_factory=dict)
     ingested: dict[str, Stat] = field(default_factory=dict)
+    # Links out of the directory, each reported once while it stays there (path -> why).
+    refused: dict[str, str] = field(default_factory=dict)
+    fresh_refusals: list[ItemError] = field(default_factory=list)  # those the last ``ready`` found first
 
     def ready(self, now: float) -> tuple[list[str], bool]:
         """Files new or changed since they were ingested and settled; and whether others are still settling."""
         ready, settling = [], False
-        current = dict(_scan(self.directory))
+        current: dict[str, Stat] = {}
+        outside: dict[str, str] = {}
+        for path, found in _scan(self.directory):
+            if isinstance(found, str):
+                outside[path] = found
+            else:
+                current[path] = found
+        self.fresh_refusals = [ItemError(source=path, message=why) for path, why in sorted(outside.items())
+                               if path not in self.refused]
+        self.refused = outside
         for path, stat in current.items():
             if self.ingested.get(path) == stat:
                 continue
@@ -95,6 +109,8 @@ def watch(directory: str, store: Store, pipeline_factory: Callable[[], Pipeline]
     while not stop.is_set():
         report.polls += 1
         ready, settling = watcher.ready(time.time())
+        if watcher.fresh_refusals:
+            _refuse(watcher.fresh_refusals, store, report, on_ingest)
         batch, backlog = ready[:FILES_PER_BATCH], ready[FILES_PER_BATCH:]
         if batch:
             _ingest(batch, store, build, settings, watcher, report, on_ingest)
@@ -119,14 +135,35 @@ def _ingest(paths: list[str], store: Store, build: Callable[[], Pipeline], setti
         on_ingest(ingested)
 
 
-def _scan(directory: Path) -> Iterator[tuple[str, Stat]]:
-    """Every regular file under ``directory`` that is not hidden or a writer's temporary, with its stat."""
-    for root, dirnames, filenames in os.walk(directory):
+def _refuse(refusals: list[ItemError], store: Store, report: WatchReport, on_ingest: OnIngest | None) -> None:
+    """Report links that point out of the watched directory, as failed files (they are not read)."""
+    for refusal in refusals:
+        store.record_error(refusal.source, refusal.message)
+    report.errors += len(refusals)
+    if on_ingest:
+        on_ingest(service.IngestReport(files=[service.FileOutcome(refusal.source, errors=[refusal])
+                                              for refusal in refusals]))
+
+
+def _scan(directory: Path) -> Iterator[tuple[str, Stat | str]]:
+    """Every regular file under ``directory`` that is not hidden or a writer's temporary, with its stat;
+    a symbolic link that resolves outside ``directory`` comes with the reason it is not read instead.
+
+    A drop folder is where a planted link is likeliest: one to ~/.ssh/id_ed25519 would otherwise be
+    ingested and served by the API to anyone who can read the store."""
+    root = os.path.realpath(directory)
+    for current, dirnames, filenames in os.walk(directory):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        for name in filenames:
+        for name in dirnames + filenames:
             if name.startswith(".") or name.endswith(IGNORED_SUFFIXES):
                 continue
-            path = os.path.join(root, name)
+            path = os.path.join(current, name)
+            problem = link_outside(path, root)
+            if problem is not None:
+                yield path, problem
+                continue
+            if name not in filenames:
+                continue  # a directory: os.walk enters it (not a linked one)
             try:
                 status = os.stat(path)
             except OSError:

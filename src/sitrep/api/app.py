@@ -11,7 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from sitrep import __version__
-from sitrep.api import downloads, errors, read, write
+from sitrep.api import downloads, errors, hosts, read, write
+from sitrep.opsec import OpsecPolicy
 from sitrep.settings import Settings, get_settings
 from sitrep.store import Store
 
@@ -19,11 +20,16 @@ TOKEN_VARIABLE = "SITREP_API_TOKEN"
 
 
 def create_app(store: Store | None = None, *, db_url: str | None = None, token: str | None = None,
-               settings: Settings | None = None) -> FastAPI:
+               settings: Settings | None = None, opsec: OpsecPolicy | None = None,
+               allowed_hosts: frozenset[str] | None = None) -> FastAPI:
     """The app over ``store``, or over the database at ``db_url`` (default: the settings' database),
     which it then opens now and closes on shutdown. ``token`` (default: $SITREP_API_TOKEN) turns on
-    ``POST /api/documents``; without one, writes are off."""
+    ``POST /api/documents``; without one, writes are off. ``opsec`` (default: from the settings)
+    rounds coordinates and holds recent records back in every read (sitrep.opsec).
+    ``allowed_hosts`` (default: $SITREP_ALLOWED_HOSTS, else any) are the Host names answered
+    (sitrep.api.hosts)."""
     settings = settings or get_settings()
+    opsec = opsec or OpsecPolicy.from_settings(settings)
     owned = store is None
     if store is None:
         store = Store.open(db_url or settings.db_url)
@@ -37,6 +43,7 @@ def create_app(store: Store | None = None, *, db_url: str | None = None, token: 
     app = FastAPI(title="sitrep", version=__version__, lifespan=lifespan,
                   description="Sourced, geolocated, time-resolved events from war reporting (docs/api.md).")
     app.state.store = store
+    app.state.opsec = opsec
     app.state.token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
     app.state.writer = write.Writer(store, _pipeline_factory(settings))
     errors.install(app)
@@ -44,6 +51,9 @@ def create_app(store: Store | None = None, *, db_url: str | None = None, token: 
     app.include_router(downloads.router)
     app.include_router(write.router)
     _mount_web(app)
+    allowed_hosts = allowed_hosts if allowed_hosts is not None else hosts.hosts_from_env()
+    if allowed_hosts:
+        app.add_middleware(hosts.HostCheck, allowed=allowed_hosts)
     return app
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from sitrep import export
+from sitrep import export, opsec
 from sitrep.api.errors import ERROR_RESPONSES, invalid
 from sitrep.api.params import event_filter
 from sitrep.store import EventFilter
@@ -37,7 +37,8 @@ async def export_events(request: Request, wanted: Annotated[EventFilter, Depends
     store = request.app.state.store
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
-        await run_in_threadpool(export.write, format, store.events(wanted, limit), spool)
+        events = opsec.events(store, request.app.state.opsec, wanted, limit)
+        await run_in_threadpool(export.write, format, events, spool)
     except BaseException:
         spool.close()
         raise

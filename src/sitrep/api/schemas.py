@@ -19,6 +19,7 @@ from sitrep.models import (
     EventView,
     Side,
 )
+from sitrep.opsec import OpsecInfo
 from sitrep.store import StoredClaim
 
 T = TypeVar("T")
@@ -77,6 +78,8 @@ class Health(BaseModel):
     version: str
     documents: int
     events: int
+    opsec: Optional[OpsecInfo] = Field(None, description="Present when OPSEC is on (docs/opsec.md): the grid "
+                                                         "step of every coordinate and the publication delay.")
 
 
 class Upload(BaseModel):

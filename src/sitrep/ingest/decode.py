@@ -57,7 +57,8 @@ _SIGNATURES = (
     (b"\x7fELF", "an executable"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b\x00")
+# Vertical tab (\x0b) counts as text: Word writes it for a manual line break.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\r\x0c\x1b\x00")
 _WORD = re.compile(r"\w+")
 # Punctuation that legacy encodings carry and real text uses; other non-ASCII symbols suggest a misreading.
 _TEXT_SYMBOLS = set("“”„‘’‚«»–—…№•€°§©®™×±")
@@ -133,7 +134,7 @@ def _top_two_share(high_bytes: bytes) -> float:
 
 
 def _has_controls(text: str) -> bool:
-    return any(ord(char) < 32 and char not in "\t\n\r\x0c\x1b" for char in text)
+    return any(ord(char) < 32 and char not in "\t\n\x0b\r\x0c\x1b" for char in text)
 
 
 def _refuse_binary(data: bytes, source: str) -> None:
@@ -152,7 +153,7 @@ def _decode_declared(data: bytes, declared_encoding: str | None) -> str | None:
         return None
     try:
         return data.decode(declared_encoding)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # ValueError: a codec that fails as a whole ("undefined", "punycode")
         return None
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import feedparser
 
 from sitrep.errors import InputError
-from sitrep.ingest.base import ReadResult
-from sitrep.ingest.document import make_document, one_line
-from sitrep.ingest.html import html_fragment_to_text
+from sitrep.ingest.base import ReadResult, has_text
+from sitrep.ingest.document import drop_date, make_document, one_line
+from sitrep.ingest.html import NestedTooDeep, html_fragment_to_text
 from sitrep.models import Document, ItemError
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,10 @@ def read_feed(data: bytes, source: str) -> ReadResult:
     """Yield a document for each entry with text, and an `ItemError` for each entry without."""
     _refuse_unsafe_or_empty(data, source)
     # A stream, not bytes or str: feedparser would fetch a string that looks like a URL.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except (LookupError, ValueError) as error:  # the XML declares an encoding it cannot decode with
+        raise InputError(source, f"not a readable RSS or Atom feed ({one_line(str(error))})") from None
     if not parsed.entries:
         if parsed.bozo or not parsed.version:
             cause = one_line(str(parsed.get("bozo_exception", "no RSS or Atom elements found")))
@@ -43,7 +46,7 @@ def read_feed(data: bytes, source: str) -> ReadResult:
     if parsed.bozo:
         log.warning("%s: feed is not well-formed (%s); reading the entries found", source,
                     one_line(str(parsed.get("bozo_exception"))))
-    outlet = _text_of(parsed.feed.get("title_detail")) or None
+    outlet = _outlet(parsed.feed)
     for number, entry in enumerate(parsed.entries, start=1):
         yield _entry_document(entry, f"{source}#entry={number}", outlet)
 
@@ -58,14 +61,24 @@ def _refuse_unsafe_or_empty(data: bytes, source: str) -> None:
         )
 
 
+def _outlet(feed: Any) -> str | None:
+    try:
+        return _text_of(feed.get("title_detail")) or None
+    except NestedTooDeep:
+        return None  # a title nested that deep names no outlet; the entries are still worth reading
+
+
 def _entry_document(entry: Any, locator: str, outlet: str | None) -> Document | ItemError:
-    text = _entry_text(entry)
-    if not text:
+    try:
+        text = _entry_text(entry)
+        title = _text_of(entry.get("title_detail")) or None
+    except NestedTooDeep as error:
+        return ItemError(source=locator, message=f"entry {error}")
+    if not has_text(text):
         return ItemError(source=locator, message="entry has no text (no content or summary)")
     return make_document(
-        text, locator, url=entry.get("link") or None, outlet=outlet, channel="feed",
-        title=_text_of(entry.get("title_detail")) or None, author=entry.get("author") or None,
-        published=_entry_date(entry),
+        text, locator, url=entry.get("link") or None, outlet=outlet, channel="feed", title=title,
+        author=entry.get("author") or None, published=_entry_date(entry, locator),
     )
 
 
@@ -88,7 +101,17 @@ def _text_of(detail: Any) -> str:
     return value.strip()
 
 
-def _entry_date(entry: Any) -> dt.date | None:
+def _entry_date(entry: Any, locator: str) -> dt.date | None:
     # feedparser gives both as UTC struct_time; the publication date is the one a report is dated by.
     parsed: time.struct_time | None = entry.get("published_parsed") or entry.get("updated_parsed")
-    return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
+    raw = entry.get("published") or entry.get("updated")
+    if parsed:
+        try:
+            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        except ValueError:  # feedparser turns "0000-01-01T00:00:00Z" into year 0, which no date has
+            drop_date(locator, raw)
+            return None
+    # feedparser drops a date it cannot read ("31 Feb"): say so, as the other readers do.
+    if raw:
+        drop_date(locator, raw)
+    return None

@@ -123,14 +123,24 @@ def _publication_date(markup: str, url: str | None) -> dt.date | None:
         return None
 
 
+class NestedTooDeep(ValueError):
+    """An HTML fragment nested past `MAX_HTML_DEPTH`, which the parser would read only in part."""
+
+
 def html_fragment_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a feed entry's content), paragraphs kept apart."""
+    """Plain text of an HTML fragment (a feed entry's content), paragraphs kept apart.
+
+    Raises `NestedTooDeep` for a fragment nested past the parser's limit, rather than return the part above it.
+    """
     if not fragment.strip():
         return ""
+    parser = lxml_html.HTMLParser()
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
+    if any("depth" in entry.message.lower() for entry in parser.error_log):
+        raise NestedTooDeep(f"HTML nested deeper than {MAX_HTML_DEPTH} levels")
     return element_text(root)
 
 

@@ -12,12 +12,15 @@ import datetime as dt
 import json
 from typing import Any
 
-from sitrep.ingest.base import ReadResult
+from sitrep.ingest.base import ReadResult, has_text
 from sitrep.ingest.decode import decode_bytes
-from sitrep.ingest.document import make_document
+from sitrep.ingest.document import drop_date, is_impossible_date, make_document
 from sitrep.models import Document, ItemError
 
 OPTIONAL_STRING_FIELDS = ("title", "url", "outlet", "channel", "author", "language")
+# json.loads raises a plain ValueError, not a JSONDecodeError, for an integer longer than Python
+# converts (sys.get_int_max_str_digits(), 4,300 digits): no report has one, a hostile file may.
+NUMBER_TOO_LONG = "a number with more than 4,300 digits"
 
 
 class MalformedLine(ValueError):
@@ -40,6 +43,8 @@ def _line_document(line: str, source: str, line_number: int) -> Document | ItemE
         return ItemError(source=line_locator, message=f"invalid JSON: {error.msg} at column {error.colno}")
     except RecursionError:
         return ItemError(source=line_locator, message="invalid JSON: nested too deeply to read")
+    except ValueError:  # not a JSONDecodeError: an integer past Python's 4,300-digit limit
+        return ItemError(source=line_locator, message=f"invalid JSON: {NUMBER_TOO_LONG}")
     if not isinstance(record, dict):
         return ItemError(source=line_locator, message="not a JSON object")
     try:
@@ -50,14 +55,14 @@ def _line_document(line: str, source: str, line_number: int) -> Document | ItemE
 
 def _record_document(record: dict[str, Any], line_locator: str, source: str) -> Document:
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not has_text(text):
         raise MalformedLine('no "text"' if text is None else '"text" is not a non-empty string')
     record_id = record.get("id")
     if record_id is not None and not isinstance(record_id, (str, int)):
         raise MalformedLine('"id" is not a string or a number')
     fields = {name: _optional_string(record, name) for name in OPTIONAL_STRING_FIELDS}
     locator = f"{source}#id={record_id}" if record_id not in (None, "") else line_locator
-    return make_document(text, locator, published=_published(record.get("published")), **fields)
+    return make_document(text, locator, published=_published(record.get("published"), locator), **fields)
 
 
 def _optional_string(record: dict[str, Any], name: str) -> str | None:
@@ -67,8 +72,11 @@ def _optional_string(record: dict[str, Any], name: str) -> str | None:
     return value or None
 
 
-def _published(value: Any) -> dt.date | None:
-    """A date from "2023-07-09" or an ISO datetime such as "2023-07-09T10:00:00Z" (its calendar date)."""
+def _published(value: Any, locator: str) -> dt.date | None:
+    """A date from "2023-07-09" or an ISO datetime such as "2023-07-09T10:00:00Z" (its calendar date).
+
+    A day that does not exist ("2023-02-31") is dropped with a warning and the report kept.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -80,4 +88,7 @@ def _published(value: Any) -> dt.date | None:
             return dt.datetime.fromisoformat(value).date()
         except ValueError:
             pass
+        if is_impossible_date(value):
+            drop_date(locator, value)
+            return None
     raise MalformedLine(f'"published" {value!r} is not a date (2023-07-09) or an ISO datetime')

@@ -25,10 +25,11 @@ from sitrep.store import engine as engines
 from sitrep.store import rows, spatial
 from sitrep.store.crossdoc import EventFilter
 from sitrep.store.integrity import integrity_problems
+from sitrep.store.release import Release
 from sitrep.store.migrations import current_version, migrate
 from sitrep.store.queries import (ClaimFilter, StoredClaim, iter_claims, iter_documents, page_claims,
                                   page_documents)
-from sitrep.store.schema import claims, documents, ingest_errors, places
+from sitrep.store.schema import claims, documents, ingest_errors, metadata, places
 
 __all__ = ["MIN_PREFIX", "ClaimFilter", "EventFilter", "Store", "StoredClaim"]
 
@@ -191,6 +192,12 @@ class Store:
                 for name, table in tables.items()
             }
 
+    def row_count(self, table: str) -> int:
+        """Rows in one table ("documents", "events", ...): what /api/health needs, without counting
+        every table on each call."""
+        with self._reading() as connection:
+            return connection.execute(select(func.count()).select_from(metadata.tables[table])).scalar_one()
+
     def derived_counts(self) -> dict[str, int]:
         """Rows the cross-document stage derived: events, contradictions, control signals, documents seen."""
         with self._reading() as connection:
@@ -248,10 +255,11 @@ class Store:
                 wanted = replace(wanted, document_id=self._resolve(connection, wanted.document_id))
             return page_claims(connection, wanted, limit, after)
 
-    def document_page(self, limit: int, after: tuple[Any, ...] | None = None
-                      ) -> tuple[list[Document], tuple[Any, ...] | None]:
+    def document_page(self, limit: int, after: tuple[Any, ...] | None = None,
+                      released: Release | None = None) -> tuple[list[Document], tuple[Any, ...] | None]:
+        """``released``: list only the documents it lets out (OPSEC's delay, sitrep.opsec)."""
         with self._reading() as connection:
-            return page_documents(connection, limit, after)
+            return page_documents(connection, limit, after, released)
 
     def contradiction_page(self, wanted: EventFilter, limit: int, after: tuple[Any, ...] | None = None
                            ) -> tuple[list[Contradiction], tuple[Any, ...] | None]:

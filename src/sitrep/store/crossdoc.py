@@ -15,15 +15,16 @@ from typing import Any
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, delete, false, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
 from sitrep.gazetteer.regions import admin1_name
 from sitrep.models import ClaimRef, Contradiction, ControlSignal, EventSummary, EventView, Place
 from sitrep.store import rows, spatial
-from sitrep.store.engine import lower_text
-from sitrep.store import search
+from sitrep.store.engine import holds_text, lower_text
+from sitrep.store import release, search
+from sitrep.store.release import Release
 from sitrep.store.queries import keyset_page, pages
 from sitrep.store.schema import (
     claims,
@@ -256,7 +257,7 @@ def settlements(connection: Connection, name: str | None = None, region: str | N
         else:
             query = query.where(lower_text(control_signals.c.place_name) == name.lower())
     if region is not None:
-        query = query.where(lower_text(control_signals.c.admin1).contains(region.lower(), autoescape=True))
+        query = query.where(holds_text(control_signals.c.admin1, region))
     seen: dict[int, RowMapping] = {}
     for row in connection.execute(query.order_by(control_signals.c.place_name)).mappings():
         seen.setdefault(row["geonameid"], row)
@@ -311,6 +312,8 @@ class EventFilter:
     actor: str | None = None
     source_kind: str | None = None
     q: str | None = None
+    # OPSEC's delay (sitrep.opsec): only events that this release lets out (sitrep.store.release).
+    released: Release | None = None
 
 
 def event_conditions(wanted: EventFilter, dialect: str | None = None, postgis: bool = False) -> list[Any]:
@@ -333,10 +336,12 @@ def event_conditions(wanted: EventFilter, dialect: str | None = None, postgis: b
     if wanted.source is not None:
         named = (select(event_claims.c.event_id).join(claims, claims.c.id == event_claims.c.claim_id)
                  .where(event_claims.c.event_id == events.c.id,
-                        lower_text(claims.c.source_name).contains(wanted.source.lower(), autoescape=True)))
+                        holds_text(claims.c.source_name, wanted.source)))
         conditions.append(named.exists())
     if wanted.contradicted is not None:
         conditions.append(events.c.contradicted == wanted.contradicted)
+    if wanted.released is not None:
+        conditions.append(release.events_released(wanted.released))
     return conditions
 
 
@@ -350,11 +355,16 @@ def _api_conditions(wanted: EventFilter, dialect: str | None, postgis: bool = Fa
         elif postgis:  # likewise with PostGIS's GiST index (sitrep.store.spatial)
             conditions.append(spatial.event_point_in_box(wanted.bbox))
         conditions += [events.c.lon.between(west, east), events.c.lat.between(south, north)]
+    elif dialect == "sqlite" and wanted.since is not None:
+        # A start day alone: the date index would be read from the first event on, since it cannot
+        # tell which early events end late. The R*Tree holds every located event's days; the few
+        # without a point are taken as they are. The exact date tests in event_conditions decide.
+        conditions.append(or_(search.event_box_ids(_WORLD, wanted.since, wanted.until), events.c.lat.is_(None)))
     if wanted.sub_type is not None:
         conditions.append(events.c.sub_event_type == wanted.sub_type)
     member_claims: list[Any] = []
     if wanted.actor is not None:
-        member_claims.append(search.actor_names(claims.c.record).contains(wanted.actor.lower(), autoescape=True))
+        member_claims.append(holds_text(search.actor_names(claims.c.record), wanted.actor, fold=False))
     if wanted.source_kind is not None:
         member_claims.append(claims.c.source_kind == wanted.source_kind)
     if wanted.q is not None:
@@ -366,6 +376,7 @@ def _api_conditions(wanted: EventFilter, dialect: str | None, postgis: bool = Fa
 
 
 EVENT_SORT_KEY = (events.c.date_start, events.c.id)
+_WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 
 def iter_events(engine: Engine, wanted: EventFilter, limit: int | None) -> Iterator[EventView]:
@@ -477,7 +488,7 @@ def _claim_refs(connection: Connection, event_ids: list[str]) -> dict[str, list[
 def iter_contradictions(engine: Engine, wanted: EventFilter, limit: int | None) -> Iterator[Contradiction]:
     """Matching contradictions by date (undated last) and id. ``source`` and ``side`` look at the
     sources of either statement; ``event_type`` at the event of either claim."""
-    query = select(contradictions).where(*contradiction_conditions(wanted))
+    query = select(contradictions).where(*contradiction_conditions(wanted, engine.dialect.name))
     for page in pages(engine, query, (contradictions.c.date_start, contradictions.c.id), limit):
         yield from (Contradiction.model_validate_json(row["record"]) for row in page)
 
@@ -486,14 +497,14 @@ def page_contradictions(connection: Connection, wanted: EventFilter, limit: int,
                         after: tuple[Any, ...] | None = None) -> tuple[list[Contradiction], tuple[Any, ...] | None]:
     """One page of matching contradictions after the sort key ``after``, and the key to go on from."""
     query = select(contradictions.c.id, contradictions.c.date_start, contradictions.c.record).where(
-        *contradiction_conditions(wanted))
+        *contradiction_conditions(wanted, connection.dialect.name))
     found, next_key = keyset_page(connection, query, (contradictions.c.date_start, contradictions.c.id), limit,
                                   after)
     return [Contradiction.model_validate_json(row["record"]) for row in found], next_key
 
 
-def contradiction_conditions(wanted: EventFilter) -> list[Any]:
-    """SQL conditions for ``iter_contradictions``; the API-only fields of ``wanted`` are ignored."""
+def contradiction_conditions(wanted: EventFilter, dialect: str | None = None) -> list[Any]:
+    """SQL conditions for ``iter_contradictions`` and ``page_contradictions``."""
     conditions: list[Any] = []
     if wanted.place is not None:
         conditions.append(lower_text(contradictions.c.place_name) == wanted.place.lower())
@@ -502,7 +513,11 @@ def contradiction_conditions(wanted: EventFilter) -> list[Any]:
     if wanted.until is not None:
         conditions.append(or_(contradictions.c.date_start.is_(None), contradictions.c.date_start <= wanted.until))
     if wanted.source is not None:
-        conditions.append(lower_text(contradictions.c.record).contains(wanted.source.lower(), autoescape=True))
+        # The statements' source names, as for events. The record's JSON would also match the claims'
+        # words and outlets, and its escapes (\" and \\) would let '"' or '\\' match every record.
+        conditions.append(select(claims.c.id).where(
+            or_(claims.c.id == contradictions.c.claim_a, claims.c.id == contradictions.c.claim_b),
+            holds_text(claims.c.source_name, wanted.source)).exists())
     if wanted.side is not None:
         conditions.append(contradictions.c.record.contains(f'"side":"{wanted.side}"'))
     if wanted.event_type is not None:
@@ -511,7 +526,26 @@ def contradiction_conditions(wanted: EventFilter) -> list[Any]:
                         or_(event_claims.c.claim_id == contradictions.c.claim_a,
                             event_claims.c.claim_id == contradictions.c.claim_b)))
         conditions.append(typed.exists())
+    conditions += _contradiction_event_conditions(wanted, dialect)
+    if wanted.released is not None:
+        conditions.append(release.contradictions_released(wanted.released))
     return conditions
+
+
+def _contradiction_event_conditions(wanted: EventFilter, dialect: str | None) -> list[Any]:
+    """The API's event filters on a contradiction: one of its two claims is in an event that
+    passes them. ``contradicted=False`` matches no contradiction, and ``True`` every one."""
+    if wanted.contradicted is False:
+        return [false()]
+    api_only = EventFilter(bbox=wanted.bbox, sub_type=wanted.sub_type, actor=wanted.actor,
+                           source_kind=wanted.source_kind, q=wanted.q)
+    if api_only == EventFilter():
+        return []
+    matching = (select(event_claims.c.claim_id).join(events, events.c.id == event_claims.c.event_id)
+                .where(or_(event_claims.c.claim_id == contradictions.c.claim_a,
+                           event_claims.c.claim_id == contradictions.c.claim_b),
+                       *_api_conditions(api_only, dialect)))
+    return [matching.exists()]
 
 
 def counts(connection: Connection) -> dict[str, int]:
@@ -524,9 +558,11 @@ def counts(connection: Connection) -> dict[str, int]:
 
 
 def page_places(connection: Connection, bbox: tuple[float, float, float, float] | None, name: str | None,
-                limit: int, after: int | None = None) -> tuple[list[dict[str, Any]], int | None]:
+                limit: int, after: int | None = None, released: Release | None = None
+                ) -> tuple[list[dict[str, Any]], int | None]:
     """Settlements with events, by GeoNames id: id, name, admin1, country, point and event count.
-    ``name``: part of the name (any case). Returns the page and the id to continue after."""
+    ``name``: part of the name (any case); ``released``: count only the events it lets out.
+    Returns the page and the id to continue after."""
     from sqlalchemy import func
 
     query = (select(events.c.geonameid, func.min(events.c.place_name).label("name"),
@@ -539,9 +575,11 @@ def page_places(connection: Connection, bbox: tuple[float, float, float, float] 
         west, south, east, north = bbox
         query = query.where(events.c.lon.between(west, east), events.c.lat.between(south, north))
     if name is not None:
-        query = query.where(lower_text(events.c.place_name).contains(name.lower(), autoescape=True))
+        query = query.where(holds_text(events.c.place_name, name))
     if after is not None:
         query = query.where(events.c.geonameid > after)
+    if released is not None:
+        query = query.where(release.events_released(released))
     found = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
     if len(found) <= limit:
         return found, None

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Engine, create_engine, event, false
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -139,6 +139,18 @@ def _lower_default(element: lower_text, compiler: Any, **kw: Any) -> str:
 @compiles(lower_text, "sqlite")
 def _lower_sqlite(element: lower_text, compiler: Any, **kw: Any) -> str:
     return f"sitrep_lower({compiler.process(element.clauses, **kw)})"
+
+
+def holds_text(column: Any, text: str, fold: bool = True) -> ColumnElement[bool]:
+    """A condition: ``column`` holds ``text`` literally, in any case (``fold=False`` when the column
+    is lower-cased already); ``%``, ``_`` and the escape character are plain characters.
+
+    Text with a NUL matches nothing: SQLite's LIKE stops reading its pattern at a NUL, so
+    ``'%' || x'00' || '%'`` would match every row; and no stored text is meant to hold one
+    (PostgreSQL cannot store it, the text readers drop it)."""
+    if "\x00" in text:
+        return false()
+    return (lower_text(column) if fold else column).contains(text.lower(), autoescape=True)
 
 
 def _parse(url: str) -> URL:

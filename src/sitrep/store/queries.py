@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, litera
 from sqlalchemy.engine import Connection
 
 from sitrep.models import Claim, Document, Place, Record
-from sitrep.store.engine import lower_text
+from sitrep.store.engine import holds_text, lower_text
+from sitrep.store.release import Release, claims_released, documents_released
 from sitrep.store.rows import claim_from_row, document_from_row, place_from_row
 from sitrep.store.schema import claims, documents, places
 
@@ -50,6 +51,8 @@ class ClaimFilter:
     q: str | None = None
     source_kind: str | None = None
     sub_type: str | None = None
+    # OPSEC's delay (sitrep.opsec): only claims that this release lets out (sitrep.store.release).
+    released: Release | None = None
 
 
 def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
@@ -63,7 +66,7 @@ def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[Colum
     if wanted.place is not None:
         conditions.append(_mentions_place(wanted.place))
     if wanted.source is not None:
-        conditions.append(lower_text(claims.c.source_name).contains(wanted.source.lower(), autoescape=True))
+        conditions.append(holds_text(claims.c.source_name, wanted.source))
     if wanted.since is not None:
         conditions.append(func.coalesce(claims.c.event_date_end, documents.c.published) >= wanted.since)
     if wanted.until is not None:
@@ -80,6 +83,8 @@ def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[Colum
         from sitrep.store.search import claims_matching  # search imports this module's tables
 
         conditions.append(claims_matching(wanted.q, dialect))
+    if wanted.released is not None:
+        conditions.append(claims_released(wanted.released))
     return conditions
 
 
@@ -128,10 +133,12 @@ def page_claims(connection: Connection, wanted: ClaimFilter, limit: int, after: 
     return stored, next_key
 
 
-def page_documents(connection: Connection, limit: int, after: tuple[Any, ...] | None = None
-                   ) -> tuple[list[Document], tuple[Any, ...] | None]:
-    """One page of documents after the sort key ``after``, and the key to continue from."""
-    found, next_key = keyset_page(connection, select(documents), DOCUMENT_SORT_KEY, limit, after)
+def page_documents(connection: Connection, limit: int, after: tuple[Any, ...] | None = None,
+                   released: Release | None = None) -> tuple[list[Document], tuple[Any, ...] | None]:
+    """One page of documents after the sort key ``after`` (only those ``released`` lets out,
+    when given), and the key to continue from."""
+    query = select(documents) if released is None else select(documents).where(documents_released(released))
+    found, next_key = keyset_page(connection, query, DOCUMENT_SORT_KEY, limit, after)
     return [document_from_row(row) for row in found], next_key
 
 
