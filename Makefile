@@ -62,6 +62,7 @@ bench: setup
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/store_size.py
+	$(BIN)/python bench/load.py
 
 # Accuracy on the external gold sets (measuring only) and on the team's own claims gold set.
 eval: setup
