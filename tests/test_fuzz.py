@@ -21,6 +21,11 @@ DICTIONARY = ROOT / "fuzz" / "readers.dict"
 FUZZ_SECONDS = int(os.environ.get("SITREP_FUZZ_SECONDS", "30"))
 # A fixed seed makes the run's first mutations the same each time; SITREP_FUZZ_SEED=0 lets libFuzzer pick one.
 FUZZ_SEED = int(os.environ.get("SITREP_FUZZ_SEED", "1"))
+# libFuzzer reads its RSS from getrusage's high-water mark, which Linux carries over from the pytest
+# process that started the harness (2.2 GB late in the suite, with spaCy and the servers loaded):
+# its default 2,048 MB limit then reports an "out-of-memory" before the first input. A runaway
+# reader still passes this limit quickly.
+RSS_LIMIT_MB = 8192
 # One input taking longer than this is a hang, reported as a crash (a hostile file must not stall
 # an ingest). The slowest seed, a sample HTML page, takes under a second of CPU, but this runs beside
 # the rest of the suite on two cores, where one such page took 11 s of wall time.
@@ -50,7 +55,7 @@ def test_readers_survive_a_bounded_fuzz_run(tmp_path):
     corpus, artifacts = tmp_path / "corpus", tmp_path / "crashes"
     artifacts.mkdir()
     _harness("--make-corpus", str(corpus), cwd=tmp_path)
-    result = _harness(str(corpus), f"-max_total_time={FUZZ_SECONDS}", f"-seed={FUZZ_SEED}",
+    result = _harness(str(corpus), f"-max_total_time={FUZZ_SECONDS}", f"-seed={FUZZ_SEED}", f"-rss_limit_mb={RSS_LIMIT_MB}",
                       f"-timeout={PER_INPUT_TIMEOUT_S}",
                       f"-dict={DICTIONARY}", f"-artifact_prefix={artifacts}/", "-print_final_stats=1", cwd=tmp_path)
     crashes = sorted(path.name for path in artifacts.iterdir() if path.name.startswith(FAILURE_PREFIXES))
