@@ -70,7 +70,10 @@ eval: setup
 	$(BIN)/sitrep eval geoparse --corpus lgl $(EVAL)/geoparsing_gritta/Corpora/lgl.xml
 	$(BIN)/sitrep eval events --corpus case2021 $(EVAL)/case2021
 	$(BIN)/sitrep eval claims
+	$(BIN)/sitrep eval notes
+	$(BIN)/sitrep eval realtext --split test
 	$(BIN)/sitrep eval scenario tests/scenario
+	$(BIN)/sitrep eval control
 
 # Coverage-guided fuzzing of the readers for longer than the test's 30 s (make fuzz FUZZ_SECONDS=600).
 # The corpus grows across runs; a crashing input is written to FUZZ_CRASHES and stops the run.

@@ -1,9 +1,17 @@
 """Train the event-typing classifier of sitrep.events on the team's own sentences.
 
     .venv/bin/python scripts/train_events.py [--data FILE] [--out FILE] [--folds 5] [--seed 13] [--sweep]
+                                             [--real FILE | --no-real] [--corpus FILE]
 
 Data: src/sitrep/data/events_train.jsonl, one {"text", "label"} per line, written by the team from
-ACLED's codebook (label: a sub-event type of events.yaml, or NONE). No evaluation set is read here.
+ACLED's codebook (label: a sub-event type of events.yaml, or NONE); and real sentences of ISW's
+daily assessments labelled by the team, kept as stand-off annotations in
+src/sitrep/data/events_real.jsonl (report id, offsets, label) whose text is read at training time
+from the shared corpus (../shared/data/corpora/isw-2022-h1/reports.jsonl; see
+scripts/events_real.py). The real sentences are used by default with the default --data; a missing
+corpus is an error (exit 2), never a silent fallback; --no-real trains on the team's sentences
+alone. The reports that feed the claims gold set (day of month % 5 == 3) are never read. No
+evaluation set is read here.
 Features: ``sitrep.events.features`` (words, word pairs, rule cue hits), so training and typing
 share one definition. Model: multinomial logistic regression with an L2 penalty, fitted by
 full-batch Adam for a fixed number of steps from zero weights; the only randomness is the fold
@@ -30,6 +38,9 @@ import numpy as np
 from sitrep import events
 from sitrep.errors import ConfigError
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import events_real  # noqa: E402  (scripts/events_real.py: the stand-off real sentences)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "sitrep" / "data" / "events_train.jsonl"
 OUT = ROOT / "src" / "sitrep" / "data" / events.MODEL_FILE
@@ -42,8 +53,12 @@ L2 = 3e-4
 STEPS = 300
 LEARNING_RATE = 0.05
 SWEEP_L2 = (3e-4, 1e-3, 3e-3)
-SWEEP_NONE = (0.3, 0.4, 0.5, 0.6, 0.7)
-SWEEP_DECISIVE = (5.0, float("inf"))
+SWEEP_NONE = (0.3, 0.4, 0.5)
+SWEEP_DECISIVE = (5.0,)
+SWEEP_VETO = (1.01, 0.9, 0.8, 0.7, 0.6)
+SWEEP_OVER = (3.0, 4.0)
+# The constants of sitrep.events that a cross-validation setting fixes, in the order of a setting.
+SETTING_NAMES = ("NONE_THRESHOLD", "DECISIVE_RULE_SCORE", "NONE_VETO", "RULE_OVER_NO_EVENT")
 WEIGHT_DECIMALS = 4
 
 
@@ -120,9 +135,9 @@ def macro_f1(gold: list[str], predicted: list[str], labels: list[str]) -> float:
     return sum(scores) / len(scores)
 
 
-def combined(texts: list[str], model: events.EventModel, setting: tuple[float, float, float]) -> list[str]:
-    """sitrep.events.decide's labels with the given (none threshold, decisive rule score) constants."""
-    names = ("NONE_THRESHOLD", "DECISIVE_RULE_SCORE")
+def combined(texts: list[str], model: events.EventModel, setting: tuple[float, ...]) -> list[str]:
+    """sitrep.events.decide's labels with the given constants (SETTING_NAMES order)."""
+    names = SETTING_NAMES
     saved = [getattr(events, name) for name in names]
     for name, value in zip(names, setting):
         setattr(events, name, value)
@@ -133,12 +148,14 @@ def combined(texts: list[str], model: events.EventModel, setting: tuple[float, f
             setattr(events, name, value)
 
 
-def cross_validate(examples, featured, label_names, folds: int, seed: int, sweep: bool) -> None:
-    """Print k-fold accuracy of the classifier alone and of the combined decision."""
+def cross_validate(examples, featured, label_names, folds: int, seed: int, sweep: bool, real_from: int | None = None) -> None:
+    """Print k-fold accuracy of the classifier alone and of the combined decision; with ``real_from``
+    (the index of the first real sentence), also the combined figures on the real sentences alone."""
     texts, labels = [t for t, _ in examples], [label for _, label in examples]
     fold = folds_of(labels, folds, seed)
-    packaged = (events.NONE_THRESHOLD, events.DECISIVE_RULE_SCORE)
-    settings = [(t, d) for t in SWEEP_NONE for d in SWEEP_DECISIVE] if sweep else [packaged]
+    packaged = tuple(getattr(events, name) for name in SETTING_NAMES)
+    settings = ([(t, d, v, o) for t in SWEEP_NONE for d in SWEEP_DECISIVE for v in SWEEP_VETO for o in SWEEP_OVER]
+                if sweep else [packaged])
     alone: dict[float, list[str]] = {}
     joint: dict[tuple, list[str]] = {setting: [""] * len(texts) for setting in settings}
     for l2 in SWEEP_L2 if sweep else (L2,):
@@ -156,12 +173,21 @@ def cross_validate(examples, featured, label_names, folds: int, seed: int, sweep
     for l2, predicted in alone.items():
         print(f"classifier alone  l2={l2:g}: accuracy {_accuracy(labels, predicted):.3f}")
     print(f"combined (rules + classifier, l2={L2:g}):")
-    print("  none_threshold  decisive_rule  accuracy  macro-F1  none_kept")
-    for (threshold, decisive), predicted in joint.items():
+    real = real_from is not None and real_from < len(labels)
+    print("  none_threshold  decisive_rule  none_veto  rule_over_none  accuracy  macro-F1  none_kept"
+          + ("  | real: accuracy  none_kept  event_acc" if real else ""))
+    for (threshold, decisive, veto, over), predicted in joint.items():
         kept = sum(g == p == events.NONE_LABEL for g, p in zip(labels, predicted))
         none_kept = kept / max(1, labels.count(events.NONE_LABEL))
-        print(f"  {threshold:^14}{decisive:^15}{_accuracy(labels, predicted):9.3f}"
-              f"{macro_f1(labels, predicted, events_only):10.3f}{none_kept:10.3f}")
+        line = (f"  {threshold:^14}{decisive:^15}{veto:^11}{over:^16}{_accuracy(labels, predicted):9.3f}"
+                f"{macro_f1(labels, predicted, events_only):10.3f}{none_kept:10.3f}")
+        if real:
+            gold, guess = labels[real_from:], predicted[real_from:]
+            kept = sum(g == p == events.NONE_LABEL for g, p in zip(gold, guess))
+            event_pairs = [(g, p) for g, p in zip(gold, guess) if g != events.NONE_LABEL]
+            line += (f"  | {_accuracy(gold, guess):14.3f}{kept / max(1, gold.count(events.NONE_LABEL)):11.3f}"
+                     f"{sum(g == p for g, p in event_pairs) / max(1, len(event_pairs)):11.3f}")
+        print(line)
     rules = [decision[0] if (decision := events._rule_choice(t, events._rule_hits(t))) else events.NONE_LABEL
              for t in texts]
     print(f"rules alone: accuracy {_accuracy(labels, rules):.3f}, macro-F1 {macro_f1(labels, rules, events_only):.3f}")
@@ -175,7 +201,8 @@ def write_model(model: events.EventModel, path: Path, examples: int) -> None:
     names = sorted(model.index, key=model.index.get)
     payload = {
         "version": 1,
-        "about": "sitrep.events classifier; written by scripts/train_events.py from events_train.jsonl",
+        "about": "sitrep.events classifier; written by scripts/train_events.py from events_train.jsonl "
+                 "and the stand-off real sentences of events_real.jsonl",
         "trained_on": examples, "l2": L2, "steps": STEPS, "min_count": MIN_COUNT,
         "labels": list(model.labels), "features": names,
         "bias": [round(float(v), WEIGHT_DECIMALS) for v in model.bias],
@@ -191,10 +218,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds; 0 skips it")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--sweep", action="store_true", help="print the grid the constants were chosen from")
+    parser.add_argument("--real", type=Path, default=None,
+                        help="stand-off real sentences (default: events_real.jsonl with the default --data)")
+    parser.add_argument("--no-real", action="store_true", help="train on --data alone")
+    parser.add_argument("--corpus", type=Path, default=events_real.CORPUS, help="the ISW reports the real sentences point into")
     args = parser.parse_args(argv)
+    real = None if args.no_real else args.real or (events_real.ANNOTATIONS if args.data == DATA else None)
     try:
         examples = read_examples(args.data)
-    except ConfigError as error:
+        real_from = len(examples)
+        if real is not None:
+            known = set(events.subtypes()) | {events.NONE_LABEL}
+            loaded = events_real.load(real, args.corpus)
+            unknown = sorted({label for _, label in loaded} - known)
+            if unknown:
+                raise ConfigError(f"{real}: unknown labels {unknown}")
+            print(f"{len(examples)} team sentences + {len(loaded)} real sentences ({real.name}, text from {args.corpus})")
+            examples += loaded
+    except (ConfigError, events_real.RealDataError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     labels = [label for _, label in examples]
@@ -202,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     featured = [events.features(text) for text, _ in examples]
     print(f"{len(examples)} sentences, {len(label_names)} labels")
     if args.folds >= 2:
-        cross_validate(examples, featured, label_names, args.folds, args.seed, args.sweep)
+        cross_validate(examples, featured, label_names, args.folds, args.seed, args.sweep, real_from)
     model = fit(featured, labels, label_names)
     write_model(model, args.out, len(examples))
     print(f"wrote {args.out} ({len(model.index)} features, {args.out.stat().st_size / 1024:.0f} KiB)")

@@ -85,10 +85,24 @@ def test_datelines(first_paragraph, expected_date, rest, make_document):
     assert document.removed[0].reason == "dateline"
 
 
-def test_wire_dateline_without_year_uses_reader_year(make_document):
+def test_wire_dateline_without_year_takes_the_year_from_the_reader_and_is_the_reports_day(make_document):
+    # Carried a day later, the story still speaks from its dateline's day ("on Monday" counts from it).
     document = clean(make_document("KYIV, July 9 (Reuters) - Sirens sounded.", published=dt.date(2023, 7, 10)))
-    assert document.published == dt.date(2023, 7, 10)  # the reader's date wins; the dateline is removed
+    assert document.published == dt.date(2023, 7, 9)
     assert document.text == "Sirens sounded."
+
+
+def test_dateline_without_agency_is_still_a_dateline_never_a_speaker(make_document):
+    document = clean(make_document("KYIV, Aug 29 - Ukraine said its troops had recaptured Robotyne.",
+                                   published=dt.date(2023, 8, 30)))
+    assert document.published == dt.date(2023, 8, 29)
+    assert document.text.startswith("Ukraine said")
+    assert document.removed[0].reason == "dateline"
+
+
+def test_a_dateline_far_older_than_the_page_leaves_the_pages_date(make_document):
+    document = clean(make_document("KYIV, July 9 (Reuters) - Sirens sounded.", published=dt.date(2023, 9, 10)))
+    assert document.published == dt.date(2023, 9, 10)
 
 
 def test_normalise_quotes_spaces_and_invisible_characters():

@@ -88,6 +88,11 @@ class Attribution:
     source: Source
     quote: str | None
     framed: bool  # True when the sentence itself (or a carried quote) names the speaker
+    # Document offsets of the words that name the speaker ("The Defence Ministry in Moscow", "X, a
+    # fellow at a think tank in Washington"): a place inside them is the speaker's seat, not the event's.
+    frame: tuple[int, int] | None = None
+    # Document offsets of the reporting verb ("said"): time words on it date the statement, not the event.
+    verb: tuple[int, int] | None = None
 
 
 @dataclass
@@ -109,7 +114,7 @@ class Attributor:
         speaker = self._framed_speaker(sentence, nearby)
         if speaker is not None:
             self.last = speaker
-            return Attribution(speaker, quote, framed=True)
+            return Attribution(speaker, quote, framed=True, **frame_of(sentence, offset))
         if quote and self.last is not None and len(quote) >= QUOTE_SHARE_TO_CONTINUE * len(sentence.text):
             return Attribution(self.last, quote, framed=True)
         return Attribution(self.default_source(), quote, framed=False)
@@ -180,6 +185,23 @@ class Attributor:
             if words[-1].rstrip("s") in known_words and (words[0] in REFERRING_WORDS or len(words) == 1):
                 return speaker
         return None
+
+
+def frame_of(sentence, offset: int) -> dict:
+    """The document spans of the speaker's words and of the reporting verb (see Attribution)."""
+    found = _according_to(sentence) or _reporting_subject(sentence)
+    if not found:
+        return {}
+    head = found[2]
+    left, right = head.left_edge, head.right_edge
+    for child in head.children:  # "North of Bakhmut, near Soledar, Ukraine's military said": not the speaker's
+        if child.i < head.i and child.dep_ in LEADING_CUT_DEPS | {"punct"} and child.right_edge.i + 1 <= head.i:
+            left = max(left, head.doc[child.right_edge.i + 1], key=lambda token: token.i)
+    if head.i > 0 and head.doc[head.i - 1].lower_ == "to" and head.i > 1 and head.doc[head.i - 2].lower_ == "according":
+        left = head.doc[head.i - 2]
+    frame = (offset + left.idx, offset + right.idx + len(right.text))
+    verb = head.head if head.dep_ == "nsubj" else None
+    return {"frame": frame, "verb": (offset + verb.idx, offset + verb.idx + len(verb.text)) if verb is not None else None}
 
 
 def _according_to(sentence):

@@ -17,7 +17,8 @@ import re
 
 from sitrep.actors import assign_roles, find_actors, load_catalogue
 from sitrep.attribution import Attribution, Attributor
-from sitrep.events import EventTyping, classify
+from sitrep.clauses import Predicate, predicates
+from sitrep.events import EventTyping
 from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
 from sitrep.nlp import Paragraph
 from sitrep.numbers import fatalities, quantities
@@ -37,12 +38,27 @@ CONFIDENCE = {(True, True): 0.64, (True, False): 0.51, (False, True): 0.65, (Fal
 
 # The other party of a battle between the war's two sides (actors.yaml ids).
 OPPONENT = {"UA": "ru.armed_forces", "RU": "ua.afu"}
+# A sentence gives at most this many events (a General Staff list of 200 villages gives the first ones;
+# the first claim's ``capped`` says how many more there were).
+MAX_EVENTS_PER_SENTENCE = 12
+STATE_SUBTYPE, NON_STATE_SUBTYPE = "Government regains territory", "Non-state actor overtakes territory"
+TERRITORY_SUBTYPES = frozenset({STATE_SUBTYPE, NON_STATE_SUBTYPE})
+# Actor kinds (data/actors.yaml) that are a state's own forces.
+STATE_KINDS = frozenset({"military", "government", "police", "intelligence"})
+# Place roles (sitrep.geoparse.roles) that are an event's location; None is a record made before roles.
+LOCATION_ROLES = (None, "location")
+# Roles of a place that show a clause is placed relative to it: no earlier settlement is carried over.
+NOT_HERE_ROLES = frozenset({"origin", "axis", "reference", "water"})
+# What joins the places of a list: "A, B and C".
+_LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,\s+as well as)\s+|\s*,\s*")
 # "the village", "the town": the settlement the report has just named.
 _SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamlet)\b(?! of)", re.IGNORECASE)
 
 
 def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Place] = ()) -> list[Claim]:
-    """Claims for one document, in text order, from its parsed paragraphs and its places."""
+    """Claims for one document, in text order, from its parsed paragraphs and its places: one per
+    event predicate of a sentence (clauses.py, and one per place of a list), or one for a sentence
+    that reports no event."""
     attributor = Attributor(document, places=list(places))
     dates = DateResolver(document.published)
     claims: list[Claim] = []
@@ -54,8 +70,11 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
             attribution = attributor.attribute(sentence, credit, paragraph.start)
             start = paragraph.start + sentence.start_char
             date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
-            event = _event(document, paragraph, sentence, attribution, places, date)
-            claims.append(_claim(document, paragraph.start, sentence, attribution, event))
+            times = dates.expressions(sentence.text, start)
+            found, capped = _events(document, paragraph, sentence, attribution, places, date, times)
+            for part, event in enumerate(found or [None]):
+                claims.append(_claim(document, paragraph.start, sentence, attribution, event, part,
+                                     capped if part == 0 else 0))
     return claims
 
 
@@ -66,25 +85,146 @@ def _caption_credit(captions: list[Caption], start: int) -> str | None:
     return None
 
 
-def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attribution,
-           places: list[Place], date: EventDate | None) -> Event | None:
-    typing = classify(sentence)
-    if typing is None:
-        return None
+def _events(document: Document, paragraph: Paragraph, sentence, attribution: Attribution, places: list[Place],
+            date: EventDate | None, times: list) -> tuple[list[Event], int]:
+    """The sentence's events, one per predicate and per place of a listed location, at most
+    MAX_EVENTS_PER_SENTENCE; and how many more the sentence reports."""
+    found, more = predicates(sentence, MAX_EVENTS_PER_SENTENCE)
     offset = paragraph.start
-    actors = find_actors(sentence, attribution.source.side, offset)
+    frame = attribution.frame or (-1, -1)
+    usable = [(index, place) for index, place in enumerate(places)
+              if not frame[0] <= place.start < frame[1]]
+    actors = find_actors(sentence, attribution.source.side, offset) if found else []
+    events: list[Event] = []
+    for predicate in found:
+        clause = (offset + predicate.start, offset + predicate.end) if len(found) > 1 else \
+            (offset + sentence.start_char, offset + sentence.end_char)
+        event = _event(document, paragraph, sentence, attribution, usable, date, times, predicate, clause,
+                       _clause_actors(sentence, offset, actors, clause) if len(found) > 1 else actors)
+        if events and any(_same_occasion(event, other) for other in events):
+            continue  # "killed two civilians when artillery hit the street": one event, told twice
+        events.extend(_each_listed_place(event, places, document.text, clause))
+    kept = events[:MAX_EVENTS_PER_SENTENCE]
+    return kept, more + len(events) - len(kept)
+
+
+def _same_occasion(event: Event, other: Event) -> bool:
+    """Whether a further clause's event is at the same place (or equally unplaced) and time as an
+    event already taken from the sentence: ACLED codes one event per place and day."""
+    if event.place != other.place or event.date is None or other.date is None:
+        return False
+    return event.date.start <= other.date.end and other.date.start <= event.date.end
+
+
+def _clause_actors(sentence, offset: int, actors: list[Actor], clause: tuple[int, int]) -> list[Actor]:
+    """The actors named in the clause; where it names none but its subject is a pronoun ("but they
+    have not been able to take ..."), the sentence's, which the pronoun refers to."""
+    inside = [actor for actor in actors if actor.start is not None and clause[0] <= actor.start < clause[1]]
+    if inside:
+        return inside
+    # A pronoun subject refers back; a passive without its agent ("Bakhmut was captured in May after a
+    # siege led by Wagner") leaves the agent to the rest of the sentence.
+    borrowed = any(clause[0] <= offset + token.idx < clause[1] and
+                   ((token.dep_ == "nsubj" and token.pos_ == "PRON") or token.dep_ == "nsubjpass")
+                   for token in sentence)
+    return actors if borrowed else []
+
+
+def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attribution,
+           usable: list[tuple[int, Place]], date: EventDate | None, times: list, predicate: Predicate,
+           clause: tuple[int, int], actors: list[Actor]) -> Event:
+    typing = predicate.typing
+    offset = paragraph.start
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
     actor1, actor2 = _opponent(actor1, actor2, typing.event_type)
-    found = quantities(sentence.text, offset + sentence.start_char)
-    date = date or _publication_date(document)
+    found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char)
+             if clause[0] <= quantity.start < clause[1]]
+    date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
+    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset)
     return Event(
-        event_type=typing.event_type, sub_event_type=typing.sub_event_type, mode=typing.mode,
-        status=_status(typing.status, date, document.published), trigger=typing.trigger,
-        actor1=actor1, actor2=actor2,
-        place=_place_index(places, sentence, offset + sentence.start_char, offset + sentence.end_char,
-                           offset + typing.trigger_start, offset),
-        date=date, fatalities=fatalities(found), quantities=found,
+        event_type=typing.event_type,
+        sub_event_type=_territory_subtype(typing.sub_event_type, actor1, dict(usable).get(place)),
+        mode=typing.mode, status=_status(typing.status, date, document.published), trigger=typing.trigger,
+        actor1=actor1, actor2=actor2, place=place, date=date, fatalities=fatalities(found), quantities=found,
     )
+
+
+def _territory_subtype(subtype: str, actor1: Actor | None, place: Place | None) -> str:
+    """ACLED's convention for a change of territory: only the government of the country where the
+    place lies "regains territory"; a foreign state's forces, like a non-state group, "overtake" it.
+    So Russian forces taking a Ukrainian village is "Non-state actor overtakes territory", and Ukraine
+    retaking it is "Government regains territory". Decided by the taker's side and the place's
+    country; left as typed when either is unknown."""
+    if subtype not in TERRITORY_SUBTYPES or actor1 is None or place is None or not place.country:
+        return subtype
+    if actor1.side not in ("UA", "RU") or actor1.kind not in STATE_KINDS:
+        return subtype
+    return STATE_SUBTYPE if actor1.side == place.country else NON_STATE_SUBTYPE
+
+
+def _event_date(sentence, offset: int, typing: EventTyping, clause: tuple[int, int], attribution: Attribution,
+                times: list, date: EventDate | None) -> EventDate | None:
+    """The event's own day, apart from the statement's: a time expression inside the event's clause
+    and not on the reporting verb ("on Sunday" in "On Tuesday the governor said a drone hit a depot on
+    Sunday"); else the day of the statement ("Ukraine said on Monday its troops had recaptured ...":
+    the capture is dated by its announcement); else the sentence's date as before."""
+    if not times:
+        return date
+    start = offset + sentence.start_char
+    verb = attribution.verb
+    own, statement = [], []
+    for begin, end, when in times:
+        position = start + begin
+        if verb is not None and _modifies(sentence, offset, position, verb):
+            statement.append(when)
+        elif clause[0] <= position < clause[1]:
+            own.append(when)
+    if own:
+        return own[0]
+    if statement:
+        return statement[0]
+    return date
+
+
+def _modifies(sentence, offset: int, position: int, verb: tuple[int, int]) -> bool:
+    """Whether the words at ``position`` depend on the reporting verb at ``verb`` (document offsets)
+    without another verb in between: "on Monday" in "Ukraine said on Monday its troops ..."."""
+    token = next((t for t in sentence if offset + t.idx <= position < offset + t.idx + len(t.text) + 1), None)
+    while token is not None:
+        if offset + token.idx == verb[0]:
+            return True
+        if token.pos_ in ("VERB", "AUX") and token.i != sentence.root.i or token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def _each_listed_place(event: Event, places: list[Place], text: str, clause: tuple[int, int]) -> list[Event]:
+    """"Missiles hit Kharkiv and Chuhuiv": one event per place of the list that holds the event's place."""
+    if event.place is None:
+        return [event]
+    members = _list_of(event.place, places, text, clause)
+    return [event] + [event.model_copy(update={"place": index}) for index in members if index != event.place]
+
+
+def _list_of(index: int, places: list[Place], text: str, clause: tuple[int, int]) -> list[int]:
+    """The location places coordinated with place ``index`` inside the clause ("A, B and C")."""
+    def listable(i: int) -> bool:
+        place = places[i]
+        return (place.kind == "toponym" and place.precision in (1, 2) and place.role in (None, "location")
+                and clause[0] <= place.start < clause[1])
+    if not listable(index):
+        return [index]
+    members = [index]
+    for step in (-1, 1):
+        current = index
+        while 0 <= current + step < len(places) and listable(current + step):
+            left, right = sorted((current, current + step))
+            if not _LIST_JOINER.fullmatch(text[places[left].end:places[right].start]):
+                break
+            current += step
+            members.append(current)
+    return sorted(members)
 
 
 def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str) -> tuple[Actor | None, Actor | None]:
@@ -121,30 +261,46 @@ def _status(status: str, date: EventDate | None, published: dt.date | None) -> s
     return status
 
 
-def _place_index(places: list[Place], sentence, start: int, end: int, trigger: int,
+def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, int], trigger: int,
                  paragraph_start: int) -> int | None:
-    """The event's place: the most precise resolved toponym in the sentence, nearest the trigger; else
-    the last settlement named before it (see below)."""
-    usable = [(index, place) for index, place in enumerate(places)
-              if place.kind == "toponym" and place.precision is not None]
-    inside = [(index, place) for index, place in usable if start <= place.start < end]
-    if inside:
-        return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
-    if any(start <= place.start < end and place.kind == "toponym" for place in places):
-        return None  # the sentence names its place, but the gazetteer cannot put it on the map
+    """The event's place: the most precise resolved location in its clause, nearest the trigger; else a
+    destination or a containing region named there; else the last settlement named before it (see
+    below). Places that name the speaker's seat, an axis, an origin or a river never are."""
+    located = [(index, place) for index, place in usable
+               if place.kind == "toponym" and place.precision is not None]
+    sentence_span = (paragraph_start + sentence.start_char, paragraph_start + sentence.end_char)
+    windows = [clause] if clause == sentence_span else [clause, sentence_span]
+    unmapped = False  # the clause names its place, but the gazetteer cannot put it on the map
+    for roles in (LOCATION_ROLES, ("destination",), ("region",)):
+        for start, end in windows:
+            inside = [(index, place) for index, place in located
+                      if start <= place.start < end and place.role in roles]
+            if inside:
+                return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
+            unmapped = unmapped or (roles is LOCATION_ROLES and any(
+                start <= place.start < end and place.kind == "toponym" and place.role in roles for _, place in usable))
+        if unmapped and roles == ("destination",):
+            # Only the region the unmapped place lies in can stand for it ("Klishchiivka, Donetsk region").
+            regions = [index for index, place in located if place.role == "region"
+                       and windows[-1][0] <= place.start < windows[-1][1]]
+            return regions[0] if regions else None
+    if any(start <= place.start < end and place.role in NOT_HERE_ROLES for _, place in usable for start, end in windows):
+        return None  # "unable to advance south from Izyum": the clause places itself, only not at a location
     # "the village", or a sentence that goes on about the fighting a paragraph has placed: the last
     # settlement named before it (in the document for "the village", else in the same paragraph).
+    sentence_start = paragraph_start + sentence.start_char
     since = 0 if _SETTLEMENT_REFERENCE.search(sentence.text) else paragraph_start
-    earlier = [index for index, place in usable if since <= place.start and place.end <= start
-               and place.precision <= 2 and (place.feature or "").startswith("PPL")]
+    earlier = [index for index, place in located if since <= place.start and place.end <= sentence_start
+               and place.precision <= 2 and (place.feature or "").startswith("PPL") and place.role in LOCATION_ROLES]
     return earlier[-1] if earlier else None
 
 
-def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None) -> Claim:
+def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None,
+           part: int = 0, capped: int = 0) -> Claim:
     start = offset + sentence.start_char
     end = offset + sentence.end_char
     return Claim(
-        id=f"{document.id}:{start}-{end}", start=start, end=end, text=document.text[start:end],
-        confidence=CONFIDENCE[(attribution.framed, event is not None)],
-        source=attribution.source, quote=attribution.quote, event=event,
+        id=f"{document.id}:{start}-{end}" + (f"/{part}" if part else ""), start=start, end=end,
+        text=document.text[start:end], confidence=CONFIDENCE[(attribution.framed, event is not None)],
+        source=attribution.source, quote=attribution.quote, event=event, part=part, capped=capped,
     )

@@ -97,8 +97,21 @@ def clean(document: Document) -> Document:
     text, captions = _assemble(lines)
     return document.model_copy(update={
         "text": text, "captions": captions, "removed": document.removed + removed,
-        "published": document.published or published,
+        "published": _reference_day(document.published, published),
     })
+
+
+# A wire story carried this many days after its dateline keeps the dateline's day as its own.
+DATELINE_LAG_DAYS = 7
+
+
+def _reference_day(metadata: dt.date | None, dateline: dt.date | None) -> dt.date | None:
+    """The day the report speaks from: its dateline's ("KYIV, Aug 29 -"), when that is at most a week
+    before the page's own date (a wire story republished later), else the page's date. Relative words
+    ("on Monday") count from it."""
+    if metadata is None or dateline is None:
+        return metadata or dateline
+    return dateline if 0 <= (metadata - dateline).days <= DATELINE_LAG_DAYS else metadata
 
 
 def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],

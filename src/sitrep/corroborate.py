@@ -360,6 +360,8 @@ def _placeholder_row(event_id: str, fact: Fact) -> dict[str, Any]:
 
 
 def _store_signals(connection: Connection, claim: Claim, context: DocumentContext, report: UpdateReport) -> None:
+    if claim.part:
+        return  # a sentence's signals are read once, from its first claim's text (the same sentence)
     places = dict(context.places)
     for signal in control_signals(claim, context.id, context.places):
         place = places.get(signal.place) if signal.place is not None else None

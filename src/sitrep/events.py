@@ -48,6 +48,13 @@ DECISIVE_RULE_SCORE = 5.0
 # Tried 3, 3.5, 4 and off on the team's claims gold set (tests/gold, `sitrep eval claims`): 3 found
 # the most events there (recall 0.714 -> 0.769 at the same precision); CASE 2021 was checked after.
 RULE_OVER_NO_EVENT = 3.0
+# At or above this classifier probability of "no event", no rule overrides the classifier, however
+# strong, unless the text is hedged: ISW-style analysis ("the Kremlin has replaced eight generals",
+# "a false-flag chemical attack") fires strong cues without reporting an event, and the classifier,
+# trained on real sentences of that kind too, knows them. Hedged texts (likely, will, plans to) stay
+# with the rules, coded with a non-asserted status. Chosen with the constants above by
+# `scripts/train_events.py --sweep` on the real sentences.
+NONE_VETO = 0.8
 # Words that make a statement conditional or forward-looking even without a status cue.
 HEDGE_WORDS = re.compile(r"(?<!\w)(?:if|unless|will|would|could|may|might)(?!\w)", re.IGNORECASE)
 WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*", re.IGNORECASE)
@@ -254,9 +261,11 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
     rule = _rule_choice(text, hits)
     event_model = event_model or model()
     probabilities = event_model.probabilities(_features(text, hits, rule))
-    no_event = probabilities[event_model.none_index] >= NONE_THRESHOLD
-    if rule is not None and (rule[1] >= DECISIVE_RULE_SCORE
-                             or no_event and (_hedged(text) or rule[1] >= RULE_OVER_NO_EVENT)):
+    none_probability = probabilities[event_model.none_index]
+    no_event = none_probability >= NONE_THRESHOLD
+    hedged = rule is not None and _hedged(text)
+    if rule is not None and (hedged or none_probability < NONE_VETO) and (
+            rule[1] >= DECISIVE_RULE_SCORE or no_event and (hedged or rule[1] >= RULE_OVER_NO_EVENT)):
         known = rule[0] in event_model.labels
         return rule[0], float(probabilities[event_model.labels.index(rule[0])]) if known else 0.0, rule[2]
     if no_event:
@@ -535,3 +544,9 @@ def _will(token) -> bool:
         return False
     verb = token if token.pos_ == "VERB" else token.head
     return any(child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll") for child in verb.children)
+
+
+def has_cue(text: str) -> bool:
+    """Whether any event cue of the lexicon fires in ``text`` (sitrep.clauses types a further clause
+    of a sentence only then)."""
+    return bool(_rule_hits(text))

@@ -28,6 +28,7 @@ SourceKind = Literal[
     "official", "military", "government", "intelligence", "milblogger", "analyst",
     "journalist", "outlet", "wire", "narrator", "unknown",
 ]
+PlaceRole = Literal["location", "region", "speaker", "axis", "origin", "destination", "reference", "water"]
 InputFormat = Literal["text", "html", "feed", "telegram", "jsonl"]
 
 
@@ -106,6 +107,10 @@ class Place(Record):
     kind: Literal["toponym", "demonym"] = Field(
         "toponym", description="A demonym ('Turkish') names a country's people, not a location of events.")
     candidates: int = Field(0, description="How many gazetteer entries carry this name.")
+    role: PlaceRole | None = Field(
+        None, description="What the place is for the events around it: the event's location, a containing "
+        "region ('<village>, <oblast>'), the speaker's seat, a front's axis, a weapon's origin, a movement's "
+        "destination, a reference point ('west of X near Y'), or a water body. Null for demonyms and records made before roles existed.")
     unresolved: str | None = Field(None, description="Why the mention has no coordinates, when it has none.")
 
 
@@ -174,9 +179,9 @@ class Event(Record):
 
 
 class Claim(Record):
-    """One statement of the document (a sentence for now) and who asserts it."""
+    """One event predicate of a sentence (or the sentence, when it reports no event) and who asserts it."""
 
-    id: str = Field(description="'<document id>:<start>-<end>'.")
+    id: str = Field(description="'<document id>:<start>-<end>', with '/<part>' for a sentence's further claims.")
     start: int
     end: int
     text: str
@@ -184,6 +189,11 @@ class Claim(Record):
     source: Source
     quote: str | None = None
     event: Event | None = None
+    part: int = Field(0, ge=0, description="0 for a sentence's first claim; 1, 2, ... for each further event "
+                      "the same sentence reports (coordinated clauses, lists of places). Further parts share the "
+                      "sentence's span, source and quote, and their id ends in '/<part>'.")
+    capped: int = Field(0, ge=0, description="On a sentence's first claim: how many further events of the "
+                        "sentence were left out because it reports more than the cap (claims.MAX_EVENTS_PER_SENTENCE).")
 
 
 class Extraction(Record):

@@ -218,9 +218,11 @@ class Layout:
 
 
 def is_settlement(place: Place) -> bool:
-    """A populated place with coordinates: the only kind of place a control signal is about."""
+    """A populated place with coordinates, named as a location: the only kind of place a control
+    signal is about. A speaker's seat, an axis ("the Izyum axis"), an origin ("advanced south from
+    Izyum"), a destination ("towards Sloviansk") or a containing region says nothing about who holds it."""
     return (place.kind == "toponym" and (place.feature or "").startswith("PPL")
-            and place.lat is not None and place.lon is not None)
+            and place.lat is not None and place.lon is not None and place.role in (None, "location"))
 
 
 def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> Layout:

@@ -240,6 +240,23 @@ class DateResolver:
                 return date
         return None
 
+    def expressions(self, sentence: str, offset: int = 0) -> list[tuple[int, int, EventDate]]:
+        """Every time expression of the sentence that resolves, as (start, end, date) with offsets into
+        the sentence, in text order; nothing is remembered (``resolve`` does that). The claims stage
+        attaches each to the verb it modifies, to tell the statement's day from the event's."""
+        if not any(character.isdigit() for character in sentence) and \
+                self.rules.vocabulary.isdisjoint(_WORD.findall(sentence.lower())):
+            return []
+        found = []
+        for _tier, _, handler, match in self._candidates(sentence):
+            try:
+                date = getattr(self, f"_{handler}")(match, sentence, offset)
+            except (ValueError, OverflowError):
+                date = None
+            if date is not None:
+                found.append((match.start(), match.end(), date))
+        return sorted(found, key=lambda item: item[0])
+
     def _candidates(self, sentence: str) -> list[tuple[int, int, str, re.Match[str]]]:
         found = sorted(((match.start(), -match.end(), tier, handler, match)
                         for handler, tier, pattern in self.rules.patterns

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from sitrep.geoparse.roles import ORGANISATION_LABELS, assign_uses
 from sitrep.geoparse.rules import CUE_WINDOW, SUFFIX_WINDOW, Rules, rules
 from sitrep.nlp import PlaceHints
 
@@ -51,6 +52,10 @@ class Mention:
     # None for a sure mention; "notable" for a gazetteer match that a notable or nearby place confirms;
     # "country" for an acronym, which only a country or region confirms.
     confirm: Literal["notable", "country"] | None = None
+    # What the place is for the event around it (roles.py): location, region, speaker, axis, ...
+    use: str = "location"
+    # Indices of the mentions right after it that may contain it ("X, Pokrovsk raion, Donetsk").
+    within: list[int] = field(default_factory=list)
 
     @property
     def kind(self) -> Literal["toponym", "demonym"]:
@@ -75,6 +80,7 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
     for mention in mentions:
         if mention.source != "demonym":
             assign_role(text, mention, rule)
+    assign_uses(text, mentions, _entity_spans(hints, ORGANISATION_LABELS))
     return mentions
 
 
@@ -124,6 +130,8 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer, hints: PlaceHints, r
         capitals = key in rule.capital_names and text[start:end].isupper()
         if key in rule.stop_names or (key in _stop_words() and not capitals) or not is_named(text, start, end, hints):
             continue  # "The" is no place even inside "The Bahamas"; "US" is, "us" is not
+        if _common(key, rule) and _inside_longer(places, start, end):
+            continue  # "Sea" in "the Black Sea": the entity is the place, read by the entity pass
         if hints.proper is None or _CYRILLIC.search(text, start, end) is not None or _inside(places, start, end):
             found.append(Mention(start, end, key, "gazetteer"))  # the English model cannot read Cyrillic
         elif not (_inside(numbers, start, end) or (_common(key, rule) and not capitals)):
@@ -176,6 +184,10 @@ def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
+
+
+def _inside_longer(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s_start <= start and end <= s_end and s_end - s_start > end - start for s_start, s_end in spans)
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

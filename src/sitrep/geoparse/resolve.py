@@ -50,6 +50,12 @@ NOTABLE_PRIOR = 5.0
 # arithmetic, not tuned on the evaluation sets. UA, RU and BY places record no alternates.
 ALTERNATE_NAME_PENALTY = 2.0
 EARTH_RADIUS_KM = 6371.0
+_COMPASS = frozenset({"southern", "northern", "eastern", "western", "south", "north", "east", "west", "central",
+                      "north-eastern", "north-western", "south-eastern", "south-western", "northeastern",
+                      "northwestern", "southeastern", "southwestern"})
+# GeoNames feature codes of water bodies (class H) that reporting names: rivers, seas, lakes, reservoirs.
+WATER_FEATURES = frozenset({"STM", "STMS", "STMI", "SEA", "LK", "LKS", "LKI", "RSV", "RSVS", "BAY", "BAYS", "GULF",
+                            "STRT", "CNL", "LGN", "ESTY", "INLT", "CHN"})
 
 
 @dataclass
@@ -88,6 +94,7 @@ def resolve(text: str, mentions: list[Mention], gazetteer, context: Iterable[Men
     Steps: look up each mention's candidates for its role; gather what the document names (countries,
     regions, a median point); rank each mention's candidates; build the places."""
     looked = [look_up(mention, gazetteer) for mention in mentions]
+    apply_containers(looked, gazetteer)
     extra = [look_up(mention, gazetteer) for mention in context]
     document = gather_context(looked, extra)
     places = [_place(text, item, document) for item in looked]
@@ -113,9 +120,82 @@ def look_up(mention: Mention, gazetteer) -> Lookup:
         marked = lookup.marked_candidates(gazetteer, corrected) if corrected else []
     named = [entry for entry, _alternate in marked]
     entries = _for_role(named, mention.role)
+    if mention.use == "axis" and " " in mention.name and not entries:
+        # "the Southern Axis", "the Izyum axis" as one entity: the axis is named by its first words.
+        head = mention.name.rsplit(" ", 1)[0]
+        if head in _COMPASS:
+            return Lookup(mention, [], 0, "a front's axis named by a compass direction, not a place")
+        entries = _for_role([entry for entry, _ in lookup.marked_candidates(gazetteer, head)], "settlement")
+    if mention.use == "water":
+        # "the Dnipro River" is the river, never Dnipro city.
+        entries = [entry for entry in entries if entry.feature in WATER_FEATURES]
+        if not entries:
+            return Lookup(mention, [], len(named), "a river or sea: the gazetteer has no water body of that name")
     alternate = {entry for entry, is_alternate in marked if is_alternate}
     return _with_coordinates(Lookup(mention, entries, len(named), None if entries else "not in gazetteer",
                                     corrected, alternate))
+
+
+# A place whose every namesake outside a region named right after it is at most this notable (log10
+# prior: a town of about 30,000) reads as "<village>, <oblast>" even when no namesake lies inside: the
+# village is then left unresolved rather than put in another oblast. A notable place ("Kharkiv,
+# Donetsk") is a list of two places.
+APPOSITION_MAX_PRIOR = 5.5
+
+
+def apply_containers(looked: list[Lookup], gazetteer) -> None:
+    """Keep each place inside the region or district named right after it ("Kurdiumivka, Donetsk",
+    "Kurdiumivka in the Donetsk region"). The container then counts as a region, never as its capital
+    city; a place with no namesake inside it is left unresolved rather than put in another region."""
+    for item in looked:
+        for index in item.mention.within:
+            container = looked[index]
+            regions = _container_entries(container, gazetteer)
+            if not regions:
+                continue
+            inside = [entry for entry in item.entries if any(_contains(region, entry) for region in regions)]
+            if inside:
+                item.entries, item.named = inside, len(inside)
+            elif container.mention.role == "district":
+                container.mention.use = "region"  # context for the place, whatever the codes say:
+                continue  # raion codes changed in 2020; a district that does not fit constrains nothing
+            elif item.entries and max(lookup.prior(entry) for entry in item.entries) > APPOSITION_MAX_PRIOR:
+                break  # "Kharkiv, Donetsk and Luhansk": a list of places
+            else:
+                region_name = regions[0].name
+                item.entries, item.reason = [], f"no place of that name in {region_name}"
+            _make_container(container, regions)
+
+
+def _container_entries(container: Lookup, gazetteer) -> list:
+    """The regions (or districts) a container mention can be: an oblast's short name is the oblast."""
+    mention = container.mention
+    districts = [entry for entry in container.entries if lookup.is_district(entry)]
+    if mention.role == "district":
+        return districts
+    if mention.role not in ("any", "region"):
+        return []
+    regions = [entry for entry in lookup.region_entries(gazetteer, mention.name)
+               if entry.lat is not None and entry.lon is not None]
+    if not regions and districts and len(districts) == len(container.entries):
+        mention.role = "district"  # "Pokrovsk raion" is itself a gazetteer name
+        return districts
+    return regions
+
+
+def _make_container(container: Lookup, regions: list) -> None:
+    container.mention.use = "region"
+    if container.mention.role != "district":
+        container.mention.role = "region"
+        container.entries, container.named, container.reason = regions, len(regions), None
+
+
+def _contains(region, entry) -> bool:
+    if entry is region or entry.country != region.country or entry.admin1 != region.admin1:
+        return False
+    if lookup.is_district(region):
+        return bool(region.admin2) and getattr(entry, "admin2", None) == region.admin2 and not lookup.is_district(entry)
+    return not lookup.is_region(entry)
 
 
 def _may_be_misspelt(mention: Mention) -> bool:
@@ -308,7 +388,7 @@ def _place(text: str, item: Lookup, document: Context) -> Place | None:
     if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm):
         return None
     base = dict(mention=text[mention.start:mention.end], start=mention.start, end=mention.end,
-                kind=mention.kind, candidates=item.named)
+                kind=mention.kind, candidates=item.named, role=None if mention.kind == "demonym" else mention.use)
     if entry is None:
         return Place(**base, unresolved=item.reason or "not in gazetteer")
     return Place(**base, geonameid=entry.geonameid, name=entry.name, feature=entry.feature, admin1=entry.admin1,

@@ -1,0 +1,104 @@
+"""Clauses: the event predicates of one sentence, each with the words that belong to it.
+
+"Artillery hit Kupiansk on Monday, and Ukrainian troops took Klishchiivka" reports two events; so does
+"Ukrainian forces have pushed back, less than two months after Wagner claimed the town". The sentence
+is cut into clauses along the dependency parse (a verb heading a coordinated, relative, adverbial or
+complement clause starts a clause of its own); the whole sentence is typed first, as before, and each
+clause that does not hold that event's trigger is typed on its own. A clause becomes a further event
+only when an event cue of the lexicon fires inside it, so that background clauses ("which had 70,000
+residents") stay uncoded. Each predicate keeps the character span of its clause, where the claims
+stage looks for its actors, place and time words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitrep.events import EventTyping, classify, has_cue
+
+# Dependencies that make a verb the head of a clause of its own.
+CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl", "ccomp", "pcomp", "parataxis", "acl"})
+# A clause needs this many words to be typed on its own ("took it" is too little to tell).
+MIN_CLAUSE_WORDS = 3
+# Verb-like parts of speech that head clauses.
+CLAUSE_POS = frozenset({"VERB", "AUX"})
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """One event of a sentence: its typing, and the span of its clause (offsets of the sentence's
+    doc, like token.idx)."""
+
+    typing: EventTyping
+    start: int
+    end: int
+
+
+def predicates(sentence, limit: int) -> tuple[list[Predicate], int]:
+    """The sentence's events, first the whole sentence's, then each further clause's, at most
+    ``limit``; and how many more there were."""
+    first = classify(sentence)
+    if first is None:
+        return [], 0
+    clauses = clause_spans(sentence)
+    found = [Predicate(first, *_clause_at(clauses, first.trigger_start, sentence))]
+    for start, end in clauses:
+        if start <= first.trigger_start < end:
+            continue
+        span = sentence.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or sum(1 for token in span if token.is_alpha) < MIN_CLAUSE_WORDS or not has_cue(span.text):
+            continue
+        typing = classify(span)
+        if typing is None or any(_overlaps(typing, other.typing) for other in found):
+            continue
+        found.append(Predicate(typing, start, end))
+    return found[:limit], max(0, len(found) - limit)
+
+
+def clause_spans(sentence) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentence's clauses, in text order: each token belongs to
+    the clause of its nearest clause-heading ancestor (or the root)."""
+    groups: dict[int, set[int]] = {}
+    punctuation = {token.i for token in sentence if token.is_punct}
+    for token in sentence:
+        groups.setdefault(_clause_head(token, sentence).i, set()).add(token.i)
+    doc = sentence.doc
+    spans = []
+    for head, members in groups.items():
+        # The unbroken run of the clause's words around its head (punctuation may sit between them):
+        # a clause's span never reaches over another clause.
+        allowed = members | punctuation
+        left = right = head
+        while left - 1 >= sentence.start and left - 1 in allowed:
+            left -= 1
+        while right + 1 < sentence.end and right + 1 in allowed:
+            right += 1
+        while left < right and left in punctuation:
+            left += 1
+        while right > left and right in punctuation:
+            right -= 1
+        spans.append((doc[left].idx, doc[right].idx + len(doc[right].text)))
+    return sorted(spans)
+
+
+def _clause_head(token, sentence):
+    current = token
+    while True:
+        if current.head.i == current.i or current.i == sentence.root.i:
+            return current
+        if current.pos_ in CLAUSE_POS and current.dep_ in CLAUSE_DEPS and current.head.i >= sentence.start:
+            return current
+        if not (sentence.start <= current.head.i < sentence.end):
+            return current
+        current = current.head
+
+
+def _clause_at(clauses: list[tuple[int, int]], position: int, sentence) -> tuple[int, int]:
+    for start, end in clauses:
+        if start <= position < end:
+            return start, end
+    return sentence.start_char, sentence.end_char
+
+
+def _overlaps(a: EventTyping, b: EventTyping) -> bool:
+    return a.trigger_start < b.trigger_end and b.trigger_start < a.trigger_end

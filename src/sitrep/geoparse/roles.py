@@ -1,0 +1,140 @@
+"""Place roles: what each place mention is for the event around it.
+
+A report names places for many reasons. Only some are where something happened:
+  location     the event's place (the default)
+  region       a containing region: "Kurdiumivka, Donetsk", "in the Kherson region"
+  speaker      the seat of whoever speaks: "the Defence Ministry in Moscow", "a fellow at a think tank
+               in Washington", "King's College London"
+  axis         a front's axis or direction: "the Pokrovsk direction", "the Izyum axis"
+  origin       where a weapon or force came from: "missiles launched from Belgorod"
+  reference    a point that only locates another: "west of Donetsk City near Nevelske"
+  destination  where a movement was heading: "advanced towards Kupiansk"
+  water        a river or sea: "the Dnipro River"
+The words around each mention decide (rules in ``data/geoparse.yaml`` under ``roles``); a containing
+region is also recorded on the mention it contains (``Mention.within``), so that resolution keeps the
+village inside the named oblast and never falls to a namesake elsewhere (resolve.py). The claims stage
+takes an event's place from its location mentions only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sitrep.errors import ConfigError
+
+# How far before a mention its role cue may start ("from the territory of the ").
+ROLE_WINDOW = 60
+# A mention inside an organisation's name ("King's College London", "the Kyiv School of Economics")
+# is the organisation's seat: spaCy's ORG and NORP entities.
+ORGANISATION_LABELS = frozenset({"ORG"})
+
+# What joins the places of a list: "A, B and C".
+_LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+|\s*,\s*")
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    axis_after: re.Pattern[str]
+    water_after: re.Pattern[str]
+    axis_own: re.Pattern[str]  # a mention that itself ends in an axis word ("the Southern Axis")
+    water_own: re.Pattern[str]  # ... or a water word ("the Black Sea")
+    origin_before: re.Pattern[str]
+    destination_before: re.Pattern[str]
+    seat_before: re.Pattern[str]
+    container_between: re.Pattern[str]
+    reference_before: re.Pattern[str]
+    reference_after: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    # Cues are plain phrases, except that ".{0,40}" may stand for a short gap ("launched at X from").
+    escaped = (re.escape(word).replace(r"\.\{0,40\}", ".{0,40}") for word in words)
+    return "|".join(sorted(escaped, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def role_rules() -> RoleRules:
+    try:
+        raw = yaml.safe_load(resources.files("sitrep.data").joinpath("geoparse.yaml").read_text("utf-8"))["roles"]
+        return RoleRules(
+            axis_after=re.compile(rf"^(?:'s|’s)?\s+(?:{_alternation(raw['axis_suffixes'])})\b", re.IGNORECASE),
+            water_after=re.compile(rf"^\s+(?:{_alternation(raw['water_suffixes'])})\b", re.IGNORECASE),
+            axis_own=re.compile(rf"\s(?:{_alternation(raw['axis_suffixes'])})$", re.IGNORECASE),
+            water_own=re.compile(rf"\s(?:{_alternation(raw['water_suffixes'])})$", re.IGNORECASE),
+            origin_before=re.compile(rf"\b(?:{_alternation(raw['origin_cues'])})\s+(?:the\s+)?(?:\w+\s+)?$",
+                                     re.IGNORECASE),
+            destination_before=re.compile(rf"\b(?:{_alternation(raw['destination_cues'])})\s+(?:the\s+)?$",
+                                          re.IGNORECASE),
+            seat_before=re.compile(rf"\b(?:{_alternation(raw['seat_cues'])})\s+(?:the\s+)?$", re.IGNORECASE),
+            container_between=re.compile(raw["container_between"], re.IGNORECASE),
+            reference_before=re.compile(raw["reference_before"], re.IGNORECASE),
+            reference_after=re.compile(raw["reference_after"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as error:
+        raise ConfigError(f"sitrep/data/geoparse.yaml cannot be used (roles): {error}; reinstall sitrep") from None
+
+
+def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] = ()) -> None:
+    """Set ``use`` on every mention from the words around it, and link each place to the regions
+    and districts named right after it (``within``, indices into ``mentions``)."""
+    rules = role_rules()
+    for mention in mentions:
+        if mention.source == "demonym":
+            continue
+        mention.use = _use(text, mention, rules, organisations)
+    placed = [index for index, mention in enumerate(mentions)
+              if mention.source != "demonym" and mention.use in ("location", "destination", "origin")]
+    for index in placed:
+        mentions[index].within = _containers(text, mentions, index, rules)
+    # "Bilozerka and Tomyna Balka, Kherson": every place of a list lies in the region after its last.
+    for index in reversed(placed):
+        following = index + 1
+        if (not mentions[index].within and following < len(mentions) and mentions[following].within
+                and _LIST_JOINER.fullmatch(text[mentions[index].end:mentions[following].start])):
+            mentions[index].within = list(mentions[following].within)
+
+
+def _use(text: str, mention, rules: RoleRules, organisations: list[tuple[int, int]]) -> str:
+    after = text[mention.end:mention.end + ROLE_WINDOW]
+    before = text[max(0, mention.start - ROLE_WINDOW):mention.start]
+    own = text[mention.start:mention.end]
+    if rules.water_after.match(after) or rules.water_own.search(own):
+        return "water"
+    if rules.axis_after.match(after) or rules.axis_own.search(own):
+        return "axis"
+    if any(start <= mention.start and mention.end <= end and (start, end) != (mention.start, mention.end)
+           for start, end in organisations):
+        return "speaker"
+    if mention.role == "region":
+        return "region"
+    if rules.seat_before.search(before):
+        return "speaker"
+    if rules.reference_before.search(before) and rules.reference_after.match(after):
+        return "reference"
+    if rules.origin_before.search(before):
+        return "origin"
+    if rules.destination_before.search(before):
+        return "destination"
+    return "location"
+
+
+def _containers(text: str, mentions: list, index: int, rules: RoleRules) -> list[int]:
+    """The districts and regions named right after mention ``index`` ("X, Pokrovsk raion, Donetsk"):
+    candidates only; resolution keeps them when the place has a namesake inside them."""
+    found = []
+    previous = mentions[index]
+    for later in range(index + 1, min(index + 3, len(mentions))):
+        candidate = mentions[later]
+        between = text[previous.end:candidate.start]
+        if candidate.source == "demonym" or not rules.container_between.fullmatch(between):
+            break
+        if candidate.role not in ("any", "region", "district"):
+            break
+        found.append(later)
+        previous = candidate
+    return found
