@@ -464,6 +464,15 @@ def _actor_spans(sentence, actors: list[Actor]) -> list:
     return spans
 
 
+# Nouns of a deed whose possessor did it ("Wagner's conquest of it"), and nouns whose "of X" names
+# who holds a place ("under the control of X", "in the hands of X").
+DEED_NOUNS = frozenset({"conquest", "capture", "seizure", "recapture", "takeover", "occupation", "offensive",
+                        "counteroffensive", "counter-offensive", "assault", "attack", "attacks", "advance",
+                        "advances", "withdrawal", "retreat", "liberation", "invasion", "strike", "strikes",
+                        "shelling", "bombardment", "push", "breakthrough"})
+HOLDER_NOUNS = frozenset({"control", "hands", "grip"})
+
+
 def _role(token, attack_words: frozenset[str]) -> tuple[str | None, object | None]:
     """The actor's role ("agent", "target" or None) and the word it depends on, read upwards
     from its head token through modifiers, conjuncts and prepositions."""
@@ -472,6 +481,8 @@ def _role(token, attack_words: frozenset[str]) -> tuple[str | None, object | Non
         dep, head = token.dep_, token.head
         if head is token:
             return None, token
+        if dep == "poss" and head.lower_ in DEED_NOUNS:
+            return "agent", head  # "Wagner's conquest of it", "Ukraine's recapture of Izyum"
         if dep in MODIFIER_DEPS or dep in ("conj", "appos", "compound"):
             owns_attack = owns_attack or (dep in MODIFIER_DEPS and head.lower_ in attack_words)
             token = head
@@ -507,6 +518,8 @@ def _preposition_role(token, preposition, owns_attack: bool, attack_words: froze
     if word in CIRCUMSTANCE_PREPS and (owns_attack or token.lower_ in attack_words):
         return "agent", governor
     if word == "of":
+        if governor.lower_ in HOLDER_NOUNS:  # "under the control of the Defence Forces": they hold it
+            return "agent", governor
         if governor.lower_ in attack_words:  # "the shelling of civilians"
             return "target", governor
         return "continue", governor

@@ -130,7 +130,10 @@ class Attributor:
             return Source(name=outlet, kind=known["kind"], side=known["side"], role=known.get("role"),
                           channel=channel)
         kind = classify_kind(outlet) or ("unknown" if channel == "telegram" else "outlet")
-        return Source(name=outlet, kind=kind, side=classify_side(outlet), channel=channel)
+        side = classify_side(outlet)
+        if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
+            side = first_person_side(self.document.text)
+        return Source(name=outlet, kind=kind, side=side, channel=channel)
 
     def _caption_source(self, credit: str) -> Source:
         return Source(name=credit, kind=classify_kind(credit) or "journalist", channel="photo caption")
@@ -185,6 +188,30 @@ class Attributor:
             if words[-1].rstrip("s") in known_words and (words[0] in REFERRING_WORDS or len(words) == 1):
                 return speaker
         return None
+
+
+# Channels that speak of "our units" and "the enemy": a unit's or a blogger's own channel.
+FIRST_PERSON_KINDS = frozenset({"military", "milblogger", "unknown"})
+_FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
+# How each side's forces are named by the other side (and by neutral reporting); a channel that says
+# "our" and names only one side's forces belongs to the other side.
+_SIDE_NAMES = {
+    "RU": re.compile(r"\b(?:Russian|Russians|Russia's|occupiers?|occupying|ruscists?|rashists?|orcs|Wagner|"
+                     r"Kadyrovites)\b"),
+    "UA": re.compile(r"\b(?:Ukrainian|Ukrainians|Ukraine's|AFU|VSU|Kyiv regime|Banderites|neo-Nazis|"
+                     r"nationalist formations)\b"),
+}
+_OTHER = {"RU": "UA", "UA": "RU"}
+
+
+def first_person_side(text: str) -> str:
+    """The side of a channel that writes in the first person ("our assault groups cleared the last
+    Russian positions"): the side opposite to the only one whose forces it names; unknown when it
+    names both or neither, or never says "our"/"we"."""
+    if not _FIRST_PERSON.search(text):
+        return "unknown"
+    named = [side for side, pattern in _SIDE_NAMES.items() if pattern.search(text)]
+    return _OTHER[named[0]] if len(named) == 1 else "unknown"
 
 
 def frame_of(sentence, offset: int) -> dict:

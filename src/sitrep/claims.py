@@ -17,7 +17,7 @@ import re
 
 from sitrep.actors import assign_roles, find_actors, load_catalogue
 from sitrep.attribution import Attribution, Attributor
-from sitrep.clauses import Predicate, predicates
+from sitrep.clauses import Predicate, clause_head_at, predicates
 from sitrep.events import EventTyping
 from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
 from sitrep.nlp import Paragraph
@@ -45,12 +45,18 @@ STATE_SUBTYPE, NON_STATE_SUBTYPE = "Government regains territory", "Non-state ac
 TERRITORY_SUBTYPES = frozenset({STATE_SUBTYPE, NON_STATE_SUBTYPE})
 # Actor kinds (data/actors.yaml) that are a state's own forces.
 STATE_KINDS = frozenset({"military", "government", "police", "intelligence"})
+NON_STATE_KINDS = frozenset({"pmc", "separatist", "rebel", "paramilitary"})
 # Place roles (sitrep.geoparse.roles) that are an event's location; None is a record made before roles.
 LOCATION_ROLES = (None, "location")
 # Roles of a place that show a clause is placed relative to it: no earlier settlement is carried over.
 NOT_HERE_ROLES = frozenset({"origin", "axis", "reference", "water"})
+# A country is an event's place only after a locative word ("strikes across Ukraine"); elsewhere it names
+# an actor or an owner ("Ukraine was taking ground", "Ukraine's eastern Donbas region").
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within|into|over|on|at)\s+(?:the\s+)?(?:\w+\s+)?$",
+                              re.IGNORECASE)
 # What joins the places of a list: "A, B and C".
-_LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,\s+as well as)\s+|\s*,\s*")
+# A name that the gazetteer did not know may stand in the list between two places ("A, Hryhorivka, B").
+_LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as)\s+|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){1,7}")
 # "the village", "the town": the settlement the report has just named.
 _SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamlet)\b(?! of)", re.IGNORECASE)
 
@@ -113,6 +119,9 @@ def _same_occasion(event: Event, other: Event) -> bool:
     event already taken from the sentence: ACLED codes one event per place and day."""
     if event.place != other.place or event.date is None or other.date is None:
         return False
+    if event.event_type != other.event_type and \
+            {event.event_type, other.event_type} != {"Explosions/Remote violence", "Violence against civilians"}:
+        return False  # a retreat after a conquest: two events
     return event.date.start <= other.date.end and other.date.start <= event.date.end
 
 
@@ -153,11 +162,14 @@ def _territory_subtype(subtype: str, actor1: Actor | None, place: Place | None) 
     """ACLED's convention for a change of territory: only the government of the country where the
     place lies "regains territory"; a foreign state's forces, like a non-state group, "overtake" it.
     So Russian forces taking a Ukrainian village is "Non-state actor overtakes territory", and Ukraine
-    retaking it is "Government regains territory". Decided by the taker's side and the place's
-    country; left as typed when either is unknown."""
-    if subtype not in TERRITORY_SUBTYPES or actor1 is None or place is None or not place.country:
+    retaking it is "Government regains territory"; Wagner and the militias are non-state takers
+    anywhere. Decided by the taker's kind and side and the place's country; left as typed when they
+    are unknown."""
+    if subtype not in TERRITORY_SUBTYPES or actor1 is None:
         return subtype
-    if actor1.side not in ("UA", "RU") or actor1.kind not in STATE_KINDS:
+    if actor1.kind in NON_STATE_KINDS:
+        return NON_STATE_SUBTYPE  # Wagner, separatist militias: non-state takers wherever they are
+    if place is None or not place.country or actor1.side not in ("UA", "RU") or actor1.kind not in STATE_KINDS:
         return subtype
     return STATE_SUBTYPE if actor1.side == place.country else NON_STATE_SUBTYPE
 
@@ -172,12 +184,13 @@ def _event_date(sentence, offset: int, typing: EventTyping, clause: tuple[int, i
         return date
     start = offset + sentence.start_char
     verb = attribution.verb
+    trigger_clause = clause_head_at(sentence, typing.trigger_start)
     own, statement = [], []
     for begin, end, when in times:
         position = start + begin
         if verb is not None and _modifies(sentence, offset, position, verb):
             statement.append(when)
-        elif clause[0] <= position < clause[1]:
+        elif clause[0] <= position < clause[1] and clause_head_at(sentence, position - offset) == trigger_clause:
             own.append(when)
     if own:
         return own[0]
@@ -267,7 +280,8 @@ def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, i
     destination or a containing region named there; else the last settlement named before it (see
     below). Places that name the speaker's seat, an axis, an origin or a river never are."""
     located = [(index, place) for index, place in usable
-               if place.kind == "toponym" and place.precision is not None]
+               if place.kind == "toponym" and place.precision is not None
+               and (place.precision < 4 or _LOCATIVE_BEFORE.search(sentence.doc.text, 0, place.start - paragraph_start))]
     sentence_span = (paragraph_start + sentence.start_char, paragraph_start + sentence.end_char)
     windows = [clause] if clause == sentence_span else [clause, sentence_span]
     unmapped = False  # the clause names its place, but the gazetteer cannot put it on the map

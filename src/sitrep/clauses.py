@@ -20,6 +20,8 @@ from sitrep.events import EventTyping, classify, has_cue
 CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl", "ccomp", "pcomp", "parataxis", "acl"})
 # A clause needs this many words to be typed on its own ("took it" is too little to tell).
 MIN_CLAUSE_WORDS = 3
+# Nouns of a taker's deed that head a clause of their own when a possessor names the taker.
+NOMINAL_DEEDS = frozenset({"conquest", "capture", "recapture", "seizure", "takeover", "liberation"})
 # Verb-like parts of speech that head clauses.
 CLAUSE_POS = frozenset({"VERB", "AUX"})
 
@@ -81,6 +83,15 @@ def clause_spans(sentence) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def clause_head_at(sentence, position: int) -> int | None:
+    """The index of the head of the clause that holds the word at ``position`` (an offset of the
+    sentence's doc, like token.idx), or None when no word is there."""
+    for token in sentence:
+        if token.idx <= position < token.idx + len(token.text) + 1:
+            return _clause_head(token, sentence).i
+    return None
+
+
 def _clause_head(token, sentence):
     current = token
     while True:
@@ -88,9 +99,17 @@ def _clause_head(token, sentence):
             return current
         if current.pos_ in CLAUSE_POS and current.dep_ in CLAUSE_DEPS and current.head.i >= sentence.start:
             return current
+        if _nominal_deed(current):
+            return current
         if not (sentence.start <= current.head.i < sentence.end):
             return current
         current = current.head
+
+
+def _nominal_deed(token) -> bool:
+    """A deed named as a noun with its doer as possessor ("Wagner's conquest of it in May"): a clause
+    of its own, with its own actor and time."""
+    return token.pos_ == "NOUN" and token.lower_ in NOMINAL_DEEDS and any(child.dep_ == "poss" for child in token.children)
 
 
 def _clause_at(clauses: list[tuple[int, int]], position: int, sentence) -> tuple[int, int]:

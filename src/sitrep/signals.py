@@ -69,6 +69,9 @@ class Trigger:
     actor: tuple[str, ...]
     side: str | None = None
     absorbs: bool = False
+    # The settlement must be inside the trigger or after it in its clause ("advanced towards X",
+    # "fighting in X"): a settlement before it is where the units are or come from, not the object.
+    forward: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ class Rules:
     beside: re.Pattern[str]
     list_continuation: re.Pattern[str]
     anaphor: re.Pattern[str]
+    relative_before: re.Pattern[str]
+    relative_after: re.Pattern[str]
+    origin: re.Pattern[str]
+    advance_inside: re.Pattern[str]
+    blocked: re.Pattern[str]
+    stationed: re.Pattern[str]
+    rotation: re.Pattern[str]
+    intent_gerund: re.Pattern[str]
 
 
 # ------------------------------------------------------------------ loading
@@ -153,6 +164,14 @@ def _build(raw: dict) -> Rules:
         beside=compiled("beside"),
         list_continuation=compiled("list_continuation"),
         anaphor=compiled("anaphor"),
+        relative_before=compiled("relative_before"),
+        relative_after=compiled("relative_after"),
+        origin=compiled("origin"),
+        advance_inside=compiled("advance_inside"),
+        blocked=compiled("blocked"),
+        stationed=compiled("stationed"),
+        rotation=compiled("rotation"),
+        intent_gerund=compiled("intent_gerund"),
     )
 
 
@@ -183,7 +202,8 @@ def _trigger(entry: dict, macros: dict[str, str]) -> Trigger:
     if side is not None and side not in KNOWN_SIDES:
         raise ValueError(f"unknown side {side!r} (use UA or RU)")
     pattern = re.compile(r"(?<![\w-])(?:" + _expand(entry["pattern"], macros) + ")", re.IGNORECASE)
-    return Trigger(effect=effect, pattern=pattern, actor=actor, side=side, absorbs=bool(entry.get("absorbs")))
+    return Trigger(effect=effect, pattern=pattern, actor=actor, side=side, absorbs=bool(entry.get("absorbs")),
+                   forward=bool(entry.get("forward")))
 
 
 # ------------------------------------------------------------------ the claim's layout
@@ -215,6 +235,10 @@ class Layout:
     sources: list[Source]  # one per attribution segment
     clauses: list[Clause]
     hits: list[SideHit]
+    # Settlements named only as a bearing or a reference ("south of Izyum", "the Izyum-Sloviansk
+    # axis") or in a role that is not a location (an origin, a destination, a speaker's seat):
+    # never the place of a signal, but a clause that names one implies no other place.
+    others: list[tuple[int, int, int]]
 
 
 def is_settlement(place: Place) -> bool:
@@ -227,17 +251,25 @@ def is_settlement(place: Place) -> bool:
 
 def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> Layout:
     text = claim.text
-    settlements = [(place.start - claim.start, place.end - claim.start, index) for index, place in places
-                   if is_settlement(place) and claim.start <= place.start < place.end <= claim.end]
+    inside = [(place.start - claim.start, place.end - claim.start, index, place) for index, place in places
+              if claim.start <= place.start < place.end <= claim.end]
+    settlements = [(start, end, index) for start, end, index, place in inside if is_settlement(place)]
+    others = [(start, end, index) for start, end, index, place in inside
+              if not is_settlement(place) and place.kind == "toponym" and (place.feature or "").startswith("PPL")]
     characters = list(text.translate(BLANKED))
-    for start, end, _ in settlements:
+    for start, end, _ in settlements + others:
         characters[start:end] = PLACE_MARK * (end - start)
     masked = "".join(characters)
+    # A settlement named as a bearing or a reference point is not the place of what is said there.
+    relative = [entry for entry in settlements
+                if rules.relative_before.search(masked, 0, entry[0]) or rules.relative_after.match(masked, entry[1])]
+    settlements = [entry for entry in settlements if entry not in relative]
+    others = sorted(others + relative)
     segments = _segments(masked, rules)
     sources = [claim.source] + [_others(claim.source)] * (len(segments) - 1)
     clauses = [clause for number, (start, end) in enumerate(segments)
                for clause in _clauses(masked, start, end, number, rules)]
-    return Layout(text, masked, sorted(settlements), sources, clauses, _side_hits(text, masked, rules))
+    return Layout(text, masked, sorted(settlements), sources, clauses, _side_hits(text, masked, rules), others)
 
 
 def _others(source: Source) -> Source:
@@ -332,18 +364,33 @@ def _signals_of(claim: Claim, document_id: str, places: Sequence[tuple[int, Plac
     clause_number, clause = _clause_of(layout, match.start())
     prefix = layout.masked[clause.start:match.start()]
     effect = _effect(claim, layout, trigger, clause, rules)
-    if effect is None or _hedged(prefix, effect, rules):
+    if effect is None or _hedged(prefix, effect, match, rules):
         return []
+    if effect == "advancing" and rules.blocked.search(prefix):
+        effect = "failed_attack"  # "repelled Russian advances on X", "failed to make gains near X"
+    if effect == "contested" and rules.stationed.search(prefix):
+        return []  # "units fighting in X": where the units are, not a fight for X
+    segment_end = max(c.end for c in layout.clauses if c.segment == clause.segment)
+    if effect == "withdrew" and rules.rotation.search(layout.masked, match.end(), min(segment_end, match.end() + 160)):
+        return []  # "withdrew units to restore their combat capability": a rotation, not a loss
     source = layout.sources[clause.segment]
     side = _actor_side(claim, layout, trigger, match, clause_number, effect, source, rules)
-    named = _named_place(layout, match, clause_number, effect, rules)
-    place = named[2] if named else _implied_place(claim, places, layout, clause, rules)
+    named = _named_place(layout, match, clause_number, effect, trigger.forward, rules)
+    if named is None and trigger.forward:
+        place = _antecedent(claim, places) if _anaphor_in(layout, clause, rules) else None
+    else:
+        place = named[2] if named else _implied_place(claim, places, layout, clause, rules)
     if effect == "contested" and place is None:
         return []
+    state = _state(effect, side)
+    if trigger.effect == "advancing" and effect == "advancing" and named is not None \
+            and not rules.advance_inside.search(layout.masked, match.start(), named[0]):
+        # Towards, near, around, up to, encircling X: X is still the other side's, if anything.
+        state = OPPOSITE.get(side, "unknown")
     signal = ControlSignal(
         claim_id=claim.id, document_id=document_id, start=claim.start + match.start(),
         end=claim.start + match.end(), text=layout.text[match.start():match.end()], effect=effect,
-        actor_side=side, state=_state(effect, side), place=place,
+        actor_side=side, state=state, place=place,
         date=claim.event.date if claim.event else None, source=source,
         status=_status(claim, trigger, match, prefix, effect, rules))
     listed = _listed_after(layout, named, rules) if named and named[0] >= match.start() else []
@@ -378,10 +425,12 @@ def _effect(claim: Claim, layout: Layout, trigger: Trigger, clause: Clause, rule
     return trigger.effect
 
 
-def _hedged(prefix: str, effect: str, rules: Rules) -> bool:
-    """Conditional, forward-looking or infinitive: the clause does not say it happened."""
+def _hedged(prefix: str, effect: str, match: re.Match[str], rules: Rules) -> bool:
+    """Conditional, forward-looking, intended or infinitive: the clause does not say it happened."""
     if rules.hedge.search(prefix):
         return True
+    if re.match(r"\w+ing\b", match.group(0)) and rules.intent_gerund.search(prefix):
+        return True  # "focused on taking X", "the goal of capturing X"
     if rules.infinitive.search(prefix) and not rules.achieved.search(prefix):
         return effect != "failed_attack"  # "attempts to take it failed": the failure happened
     return False
@@ -455,7 +504,7 @@ def _resolve(kind: str, speaker_side: str) -> str:
     return "unknown"
 
 
-def _named_place(layout: Layout, match: re.Match[str], clause_number: int, effect: str,
+def _named_place(layout: Layout, match: re.Match[str], clause_number: int, effect: str, forward: bool,
                  rules: Rules) -> tuple[int, int, int] | None:
     """The settlement the trigger's clause names for it: inside the trigger, else the nearest after
     it (for a withdrawal, not a destination or a place beside the one left), else the nearest
@@ -468,10 +517,14 @@ def _named_place(layout: Layout, match: re.Match[str], clause_number: int, effec
         return inside[0]
     if effect == "withdrew":
         in_clause = [entry for entry in in_clause if not rules.beside.search(layout.masked, clause.start, entry[0])]
+    else:  # "attacks from Izyum": where an attack starts is not what it is about
+        in_clause = [entry for entry in in_clause if not rules.origin.search(layout.masked, clause.start, entry[0])]
     after = [entry for entry in in_clause if entry[0] >= match.end()]
-    before = [entry for entry in in_clause if entry[0] < match.start()]
+    before = [] if forward else [entry for entry in in_clause if entry[0] < match.start()]
     if after or before:
         return after[0] if after else before[-1]
+    if forward:
+        return None
     previous = clause_number - 1
     if clause.elliptic and previous >= 0 and layout.clauses[previous].segment == clause.segment:
         earlier = [entry for entry in layout.settlements
@@ -485,7 +538,7 @@ def _implied_place(claim: Claim, places: Sequence[tuple[int, Place]], layout: La
     """When the clause names no settlement: the claim's event place when that is a settlement,
     else the settlement that "the town" stands for. A clause that does name settlements, only not
     as the place of this trigger ("retreated towards Tokmak"), implies none."""
-    if any(clause.start <= entry[0] < clause.end for entry in layout.settlements):
+    if any(clause.start <= entry[0] < clause.end for entry in layout.settlements + layout.others):
         return None
     event_place = claim.event.place if claim.event else None
     record = dict(places).get(event_place) if event_place is not None else None
@@ -494,6 +547,10 @@ def _implied_place(claim: Claim, places: Sequence[tuple[int, Place]], layout: La
     if rules.anaphor.search(layout.masked, clause.start, clause.end):
         return _antecedent(claim, places)
     return None
+
+
+def _anaphor_in(layout: Layout, clause: Clause, rules: Rules) -> bool:
+    return bool(rules.anaphor.search(layout.masked, clause.start, clause.end))
 
 
 def _listed_after(layout: Layout, named: tuple[int, int, int], rules: Rules) -> list[tuple[int, int, int]]:

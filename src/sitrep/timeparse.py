@@ -242,7 +242,8 @@ class DateResolver:
 
     def expressions(self, sentence: str, offset: int = 0) -> list[tuple[int, int, EventDate]]:
         """Every time expression of the sentence that resolves, as (start, end, date) with offsets into
-        the sentence, in text order; nothing is remembered (``resolve`` does that). The claims stage
+        the sentence, in the order ``resolve`` tries them (points, then anchored, then durations; by
+        position within each); nothing is remembered (``resolve`` does that). The claims stage
         attaches each to the verb it modifies, to tell the statement's day from the event's."""
         if not any(character.isdigit() for character in sentence) and \
                 self.rules.vocabulary.isdisjoint(_WORD.findall(sentence.lower())):
@@ -255,7 +256,7 @@ class DateResolver:
                 date = None
             if date is not None:
                 found.append((match.start(), match.end(), date))
-        return sorted(found, key=lambda item: item[0])
+        return found
 
     def _candidates(self, sentence: str) -> list[tuple[int, int, str, re.Match[str]]]:
         found = sorted(((match.start(), -match.end(), tier, handler, match)

@@ -15,6 +15,8 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from sitrep.geoparse import lookup
 from sitrep.geoparse.recognise import Mention
 from sitrep.models import Place
@@ -50,6 +52,12 @@ NOTABLE_PRIOR = 5.0
 # arithmetic, not tuned on the evaluation sets. UA, RU and BY places record no alternates.
 ALTERNATE_NAME_PENALTY = 2.0
 EARTH_RADIUS_KM = 6371.0
+# Penalty (log10 units, thirtyfold population) for a candidate whose own name is far from the mention
+# (rapidfuzz ratio under FAR_NAME_RATIO): it matched through an alternate name that may be an old name,
+# another language's or a data error. A spelling variant ("Sloviansk"/"Slovyansk" 89, "Kiev"/"Kyiv" 50)
+# is not far; an old name alone ("Artemovsk" for Bakhmut) still wins when it has no namesake.
+FAR_NAME_PENALTY = 1.5
+FAR_NAME_RATIO = 40
 _COMPASS = frozenset({"southern", "northern", "eastern", "western", "south", "north", "east", "west", "central",
                       "north-eastern", "north-western", "south-eastern", "south-western", "northeastern",
                       "northwestern", "southeastern", "southwestern"})
@@ -154,6 +162,8 @@ def apply_containers(looked: list[Lookup], gazetteer) -> None:
             if not regions:
                 continue
             inside = [entry for entry in item.entries if any(_contains(region, entry) for region in regions)]
+            if container.mention.role != "district":
+                item.mention.confirm = None  # "X, <oblast>" marks X as a place, found or not
             if inside:
                 item.entries, item.named = inside, len(inside)
             elif container.mention.role == "district":
@@ -265,8 +275,16 @@ def _name_prior(item: Lookup):
     """The prior of a candidate for this mention: the gazetteer's, less ALTERNATE_NAME_PENALTY when
     the mention's name is only an alternate name of it."""
     def score(entry) -> float:
-        return lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
+        return (lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
+                - (FAR_NAME_PENALTY if _far_name(item.mention.name, entry.name) else 0.0))
     return score
+
+
+def _far_name(mention: str, name: str) -> bool:
+    """Whether the mention is nothing like the entry's own name, so that it matched only one of its
+    alternate names (GeoNames lists "Slov'iansk" among Nikopol's): such an entry gives way to one whose
+    own name is a spelling of the mention ("Slovyansk")."""
+    return fuzz.ratio(mention.lower(), name.lower()) < FAR_NAME_RATIO
 
 
 def _provisional(item: Lookup):

@@ -1,0 +1,208 @@
+"""Issue #14's error classes, each in the team's own invented sentences with real place names: place
+roles and containing regions, one claim per event predicate, event time apart from statement time,
+datelines, the ACLED territory convention, a unit channel's side, and the caps on long sentences.
+The expectations are the analyst's reading of each sentence (docs/extraction.md)."""
+
+import datetime as dt
+
+import pytest
+
+PUBLISHED = dt.date(2023, 9, 1)  # a Friday
+
+
+@pytest.fixture(scope="module")
+def extract(ua_pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    def run(text, published=PUBLISHED, **metadata):
+        document = Document(id=document_id(text), source="test.txt", text=text, published=published, **metadata)
+        return ua_pipeline.process(document)
+
+    return run
+
+
+def events(extraction):
+    return [claim.event for claim in extraction.claims if claim.event is not None]
+
+
+def place_of(extraction, event):
+    return extraction.places[event.place] if event.place is not None else None
+
+
+def role_of(extraction, mention):
+    found = [place.role for place in extraction.places if place.mention.startswith(mention)]
+    assert found, f"no place mention {mention!r}"
+    return found[0]
+
+
+# --- place roles and containing regions -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, village, oblast_admin1", [
+    ("On 14 August 2023, Russian forces shelled near Kurdiumivka, Donetsk. Casualties unknown.", "Kurdyumivka", "05"),
+    ("On 3 June 2023, Russian forces shelled Zolota Balka, Kherson. Casualties unknown.", "Zolota Balka", "08"),
+    ("On 2 July 2023, Russian forces launched a drone strike on Andriivka, Kharkiv. Fatalities: 1.", "Andriyivka", "07"),
+    ("On 5 June 2023, Russian forces shelled Mykolaivka in the Donetsk region.", "Mykolaivka", "05"),
+])
+def test_village_then_oblast_stays_in_that_oblast_and_the_oblast_is_a_region(extract, text, village, oblast_admin1):
+    extraction = extract(text)
+    event = events(extraction)[0]
+    place = place_of(extraction, event)
+    assert (place.name, place.admin1, place.role) == (village, oblast_admin1, "location")
+    regions = [p for p in extraction.places if p.role == "region"]
+    assert regions and all(p.feature == "ADM1" and p.precision == 3 for p in regions)  # never the capital city
+
+
+def test_a_village_with_no_namesake_in_the_named_oblast_is_not_put_elsewhere(extract):
+    # Klishchiivka lies in Donetsk oblast only: named with Kherson, it must not move there or to Donetsk.
+    extraction = extract("On 4 July 2023, Russian forces shelled Klishchiivka, Kherson. Casualties unknown.")
+    village = next(p for p in extraction.places if p.mention == "Klishchiivka")
+    assert village.geonameid is None and "Kherson" in village.unresolved
+    event = events(extraction)[0]
+    assert place_of(extraction, event).feature == "ADM1"  # the region stands in for it
+
+
+def test_a_list_of_cities_is_not_read_as_a_village_and_its_oblast(extract):
+    extraction = extract("Russian missiles hit Kharkiv, Dnipro and Zaporizhzhia overnight.")
+    names = {p.name for p in extraction.places if p.role == "location"}
+    assert {"Kharkiv", "Dnipro"} <= names
+
+
+@pytest.mark.parametrize("text, mention, role", [
+    ("Lawrence Freedman, a professor at King's College London, said Russian forces advanced west of Kreminna.",
+     "London", "speaker"),
+    ("Michael Kofman, a fellow at a think tank in Washington, said Russian forces advanced near Kupiansk.",
+     "Washington", "speaker"),
+    ("The Defence Ministry in Moscow said its forces repelled attacks near Robotyne.", "Moscow", "speaker"),
+    ("Russian forces continued assaults on the Pokrovsk direction.", "Pokrovsk", "axis"),
+    ("Missiles launched from Belgorod hit Kharkiv overnight.", "Belgorod", "origin"),
+    ("Russian forces were unable to advance south from Izyum.", "Izyum", "origin"),
+    ("Ukrainian troops advanced towards Bakhmut on Tuesday.", "Bakhmut", "destination"),
+    ("Ukrainian forces repelled attacks west of Donetsk City near Nevelske.", "Donetsk", "reference"),
+    ("Shelling was reported along the Dnipro River near Kherson.", "Dnipro", "water"),
+])
+def test_place_roles(extract, text, mention, role):
+    assert role_of(extract(text), mention) == role
+
+
+def test_the_speakers_seat_is_never_the_events_place(extract):
+    for text, wrong in [
+        ("Lawrence Freedman, a professor at King's College London, said Russian forces advanced west of Kreminna.",
+         "London"),
+        ("The Defence Ministry in Moscow said its forces repelled attacks near Robotyne.", "Moscow"),
+    ]:
+        extraction = extract(text)
+        assert all(place_of(extraction, event) is None or place_of(extraction, event).name != wrong
+                   for event in events(extraction))
+
+
+def test_a_river_is_not_the_city_of_its_name_and_a_sea_is_no_village(extract):
+    extraction = extract("Russian boats were seen on the Dnipro River, and a drone was shot down over the Black Sea.")
+    assert all(place.name not in ("Dnipro", "Cea") for place in extraction.places)
+
+
+# --- one claim per event predicate -------------------------------------------------------------------
+
+def test_two_clauses_give_two_events_each_with_its_own_place_and_actor(extract):
+    extraction = extract("Artillery hit Kupiansk on Monday, and Ukrainian troops took Klishchiivka.")
+    found = {(e.sub_event_type, place_of(extraction, e).name): e for e in events(extraction)}
+    assert ("Shelling/artillery/missile attack", "Kupyansk") in found
+    capture = found[("Government regains territory", "Klishchiivka")]
+    assert capture.actor1.side == "UA"
+    shelling = found[("Shelling/artillery/missile attack", "Kupyansk")]
+    assert shelling.actor1 is None or shelling.actor1.side != "UA"  # "Ukrainian troops" belong to the capture
+    claims = [c for c in extraction.claims if c.event is not None]
+    assert [c.part for c in claims] == [0, 1] and claims[1].id.endswith("/1")
+    assert claims[0].start == claims[1].start and claims[0].text == claims[1].text
+
+
+def test_a_list_of_places_gives_one_event_per_place(extract):
+    extraction = extract("Russian missiles hit Kramatorsk and Sloviansk overnight.")
+    assert {place_of(extraction, e).name for e in events(extraction)} >= {"Kramatorsk", "Slovyansk"}
+
+
+def test_casualties_of_the_same_strike_are_not_a_second_event(extract):
+    extraction = extract("Two civilians were killed when Russian artillery hit a street in Kostiantynivka on Thursday.")
+    assert len(events(extraction)) == 1
+
+
+def test_a_list_of_200_villages_gives_bounded_claims_and_says_so(extract):
+    from sitrep.claims import MAX_EVENTS_PER_SENTENCE
+
+    villages = ["Andriivka", "Klishchiivka", "Kurdiumivka", "Ozarianivka", "Zaitseve", "Ivanivske", "Bohdanivka",
+                "Hryhorivka", "Orikhovo-Vasylivka", "Vesele"] * 20
+    text = "Russian forces shelled " + ", ".join(villages) + " and Toretsk over the past day."
+    extraction = extract(text)
+    first = extraction.claims[0]
+    assert len([c for c in extraction.claims if c.start == first.start]) <= MAX_EVENTS_PER_SENTENCE
+    assert first.capped > 0
+
+
+def test_a_500_word_sentence_with_40_places_stays_bounded(extract):
+    from sitrep.claims import MAX_EVENTS_PER_SENTENCE
+
+    villages = ["Avdiivka", "Marinka", "Krasnohorivka", "Novomykhailivka", "Vuhledar"] * 8
+    clause = " and ".join(f"troops attacked {name}" for name in villages)
+    text = ("Over the past day, the General Staff said, " + clause + ", " + "while heavy fighting went on " * 60
+            + "along the whole line.")
+    extraction = extract(text)
+    assert len(extraction.claims) <= MAX_EVENTS_PER_SENTENCE + 1
+
+
+# --- event time apart from statement time --------------------------------------------------------------
+
+def test_the_statements_day_is_not_the_events_day(extract):
+    extraction = extract("On Tuesday the governor said a drone hit a fuel depot in Nikopol on Sunday.")
+    event = events(extraction)[0]
+    assert event.date.start == dt.date(2023, 8, 27)  # the Sunday before Tuesday 29 August
+
+
+def test_an_event_without_time_words_takes_the_day_it_was_announced(extract):
+    extraction = extract("Ukraine said on Monday its troops had recaptured the village of Robotyne.")
+    assert events(extraction)[0].date.start == dt.date(2023, 8, 28)
+
+
+def test_a_historical_year_wins_over_publication(extract):
+    event = events(extract("In 2014 separatists seized Sloviansk."))[0]
+    assert (event.date.start.year, event.status) == (2014, "historical")
+
+
+def test_a_wire_dateline_without_agency_is_the_reports_day_and_no_speaker(extract):
+    extraction = extract("KYIV, Aug 29 - Ukraine said on Monday its troops had recaptured the village of Robotyne.",
+                         published=dt.date(2023, 8, 30))
+    assert extraction.document.published == dt.date(2023, 8, 29)
+    claim = next(c for c in extraction.claims if c.event is not None)
+    assert "KYIV" not in claim.source.name
+    assert claim.event.date.start == dt.date(2023, 8, 28)
+
+
+# --- actors and sides ------------------------------------------------------------------------------------
+
+def test_territory_follows_acleds_convention(extract):
+    russian = events(extract("Russian forces captured Bilohorivka, Luhansk Oblast."))[0]
+    ukrainian = events(extract("Ukrainian forces recaptured Bilohorivka, Luhansk Oblast."))[0]
+    assert (russian.actor1.side, russian.sub_event_type) == ("RU", "Non-state actor overtakes territory")
+    assert (ukrainian.actor1.side, ukrainian.sub_event_type) == ("UA", "Government regains territory")
+
+
+def test_the_possessor_of_a_conquest_is_its_actor(extract):
+    extraction = extract("Russia's army could not retreat from Bakhmut after Wagner's conquest of it in May.")
+    assert any(e.actor1 is not None and e.actor1.id == "ru.wagner" for e in events(extraction))
+
+
+def test_a_units_own_channel_speaks_for_its_side(extract):
+    text = ("Today our assault groups cleared the last Russian positions in the south of Robotyne. "
+            "The village is fully under the control of the Defence Forces of Ukraine.")
+    extraction = extract(text, outlet="Steppe Wolves Assault Brigade", channel="telegram")
+    assert extraction.claims[0].source.side == "UA"
+    capture = events(extraction)[-1]
+    assert capture.actor1.side == "UA"
+
+
+def test_first_person_side_needs_one_named_opponent():
+    from sitrep.attribution import first_person_side
+
+    assert first_person_side("Our gunners hit a Russian column.") == "UA"
+    assert first_person_side("Our units repelled an attack by Ukrainian nationalists.") == "RU"
+    assert first_person_side("Our units repelled Ukrainian attacks and Russian losses were heavy.") == "unknown"
+    assert first_person_side("Russian forces shelled Kherson.") == "unknown"
