@@ -107,22 +107,26 @@ def _events(document: Document, paragraph: Paragraph, sentence, attribution: Att
             (offset + sentence.start_char, offset + sentence.end_char)
         event = _event(document, paragraph, sentence, attribution, usable, date, times, predicate, clause,
                        _clause_actors(sentence, offset, actors, clause) if len(found) > 1 else actors)
-        if events and any(_same_occasion(event, other) for other in events):
+        named = any(actor.mention and clause[0] <= (actor.start or -1) < clause[1] for actor in actors)
+        if events and any(_same_occasion(event, other, named) for other in events):
             continue  # "killed two civilians when artillery hit the street": one event, told twice
         events.extend(_each_listed_place(event, places, document.text, clause))
     kept = events[:MAX_EVENTS_PER_SENTENCE]
     return kept, more + len(events) - len(kept)
 
 
-def _same_occasion(event: Event, other: Event) -> bool:
+def _same_occasion(event: Event, other: Event, names_actor: bool) -> bool:
     """Whether a further clause's event is at the same place (or equally unplaced) and time as an
-    event already taken from the sentence: ACLED codes one event per place and day."""
+    event already taken from the sentence: ACLED codes one event per place and day. An event of
+    another kind counts as a second event only when its clause names its own actor ("a retreat after
+    Wagner's conquest"); "supported by artillery" in a battle's sentence is the same battle."""
     if event.place != other.place or event.date is None or other.date is None:
         return False
-    if event.event_type != other.event_type and \
-            {event.event_type, other.event_type} != {"Explosions/Remote violence", "Violence against civilians"}:
-        return False  # a retreat after a conquest: two events
-    return event.date.start <= other.date.end and other.date.start <= event.date.end
+    if not (event.date.start <= other.date.end and other.date.start <= event.date.end):
+        return False
+    related = event.event_type == other.event_type or \
+        {event.event_type, other.event_type} == {"Explosions/Remote violence", "Violence against civilians"}
+    return related or not names_actor
 
 
 def _clause_actors(sentence, offset: int, actors: list[Actor], clause: tuple[int, int]) -> list[Actor]:
