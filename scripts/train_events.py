@@ -53,10 +53,10 @@ L2 = 3e-4
 STEPS = 300
 LEARNING_RATE = 0.05
 SWEEP_L2 = (3e-4, 1e-3, 3e-3)
-SWEEP_NONE = (0.3, 0.4, 0.5)
+SWEEP_NONE = (0.4, 0.5, 0.6, 0.7)
 SWEEP_DECISIVE = (5.0,)
-SWEEP_VETO = (1.01, 0.9, 0.8, 0.7, 0.6)
-SWEEP_OVER = (3.0, 4.0)
+SWEEP_VETO = (1.01, 0.9, 0.8)
+SWEEP_OVER = (3.0,)
 # The constants of sitrep.events that a cross-validation setting fixes, in the order of a setting.
 SETTING_NAMES = ("NONE_THRESHOLD", "DECISIVE_RULE_SCORE", "NONE_VETO", "RULE_OVER_NO_EVENT")
 WEIGHT_DECIMALS = 4

@@ -46,7 +46,7 @@ def fill_by_hand(store: Store) -> None:
     day = dt.date(2023, 8, 12)
     low = "Two civilians were killed when Russian rockets hit Orikhiv, the regional governor said."
     high = "More than thirty soldiers were killed when rockets hit Orikhiv, a Russian channel claimed."
-    battle = "Ukrainian defenders repelled an assault by Russian infantry east of Kupiansk on Sunday."
+    battle = "Ukrainian defenders repelled an assault by Russian infantry near Kupiansk on Sunday."
     for item in (record(low, GOVERNOR, ORIKHIV, day, "Ukrinform", 2, actor1="RU", **SHELLING),
                  record(high, CHANNEL, ORIKHIV, day, "Telegram", 30, **SHELLING),
                  record(battle, GOVERNOR, KUPIANSK, dt.date(2023, 9, 10), "Kyiv Independent", actor1="RU")):
@@ -265,7 +265,7 @@ def test_places_count_events_at_settlements(client):
 
 
 def test_control_lists_settlements_with_signals(client):
-    # "repelled an assault ... east of Kupiansk" is a control signal; the Orikhiv shelling is none.
+    # "repelled an assault ... near Kupiansk" is a control signal (a bearing, "east of", would not be); the Orikhiv shelling is none.
     body = client.get("/api/control", params={"on": "2023-09-20"}).json()
     assert [day["place"]["name"] for day in body["items"]] == ["Kupiansk"] and body["next"] is None
     assert client.get("/api/control", params={"on": "2023-09-20", "bbox": "35,47,36,48"}).json()["items"] == []

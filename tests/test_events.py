@@ -97,6 +97,31 @@ CASES = [
     ("Police seized 40 kilograms of cocaine hidden in a banana shipment in Odesa port.", None, None, ANY),
     ("The foreign minister visited Kyiv and held talks with his Ukrainian counterpart.", None, None, ANY),
     ("A gas explosion in a factory in Kharkiv killed two workers.", None, None, ANY),
+    # Error classes seen on war reporting (issue: better event typing), in the team's words.
+    # An intention to take a named place is a planned capture, not background.
+    ("Russian commanders intended to seize Chasiv Yar by early May, a captured order shows.", GRT, None, "planned"),
+    ("The Russian command intends to capture Pokrovsk before the autumn rains.", GRT, None, "planned"),
+    # A denied withdrawal is a withdrawal with status negated.
+    ("The General Staff denied that troops were pulling out of Vovchansk.", NVT, None, "negated"),
+    ("Officials denied that Ukrainian units had withdrawn from Krynky.", NVT, None, "negated"),
+    # Forces pushed back into a place: fighting, not a capture.
+    ("Ukrainian troops pushed back into Robotyne on Sunday after a Russian counterattack.", AC, ANY, "asserted"),
+    ("The Russians were pushed back into Horlivka's northern suburbs.", AC, ANY, "asserted"),
+    # A destroyed ammunition or fuel depot is an attack on it, not looting or property destruction.
+    ("We destroyed an enemy ammunition depot in Oleshky, the brigade said.", ART, ANY, "asserted"),
+    ("Our artillery destroyed an ammunition depot near Skadovsk.", ART, "artillery", "asserted"),
+    # A drone that sets a depot on fire is a drone strike.
+    ("A drone set fire to a fuel depot in Klintsy overnight.", AIR, "drone", "asserted"),
+    ("A drone set fire to an oil depot near Rostov, the governor said.", AIR, "drone", "asserted"),
+    # Analysis of why something worked reports no event.
+    ("The success resulted from careful campaign design.", None, None, None),
+    ("The breakthrough was the product of months of patient preparation and good intelligence.", None, None, None),
+    # A wave of strikes on infrastructure is remote violence, not a change of territory.
+    ("Russia unleashed a wave of strikes against energy infrastructure in the Kharkiv region.", ART, ANY, "asserted"),
+    ("A wave of strikes against energy infrastructure left Odesa without power.", ART, ANY, "asserted"),
+    # Liberation is the government regaining territory.
+    ("Ukrainian forces liberated Pishchane, the commander said.", GRT, None, "asserted"),
+    ("Ukrainian marines liberated Urozhaine after days of fighting.", GRT, None, "asserted"),
 ]
 
 

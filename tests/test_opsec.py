@@ -157,7 +157,7 @@ def fill(store: Store) -> None:
                actor1="RU", **CAPTURE),
         report("Ukrainian forces still hold Robotyne, the regional governor wrote.", GOVERNOR, ROBOTYNE, OLD,
                "Ukrinform", actor1="UA", **CAPTURE),
-        report("Ukrainian defenders repelled an assault by Russian infantry east of Kupiansk.", GOVERNOR,
+        report("Ukrainian defenders repelled an assault by Russian infantry near Kupiansk.", GOVERNOR,
                KUPIANSK, RECENT, "Kyiv Independent", actor1="RU"),
         report("Three people died when shells hit Vuhledar, the regional governor wrote.", GOVERNOR, VUHLEDAR,
                RECENT, "Ukrinform", 3, actor1="RU", **SHELLING),

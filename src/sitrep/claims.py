@@ -137,9 +137,12 @@ def _clause_actors(sentence, offset: int, actors: list[Actor], clause: tuple[int
         return inside
     # A pronoun subject refers back; a passive without its agent ("Bakhmut was captured in May after a
     # siege led by Wagner") leaves the agent to the rest of the sentence.
-    borrowed = any(clause[0] <= offset + token.idx < clause[1] and
-                   ((token.dep_ == "nsubj" and token.pos_ == "PRON") or token.dep_ == "nsubjpass")
-                   for token in sentence)
+    subjects = [token for token in sentence if clause[0] <= offset + token.idx < clause[1]
+                and token.dep_ in ("nsubj", "nsubjpass")]
+    # No subject at all: a verb sharing the subject of the clause before it ("Russian forces conducted
+    # assaults ... but did not capture the city"), or an "after seizing X" phrase.
+    borrowed = not subjects or any((token.dep_ == "nsubj" and token.pos_ == "PRON") or token.dep_ == "nsubjpass"
+                                   for token in subjects)
     return actors if borrowed else []
 
 

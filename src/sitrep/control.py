@@ -2,13 +2,18 @@
 
 The timeline is computed when asked, from the stored control signals (``sitrep.signals``), so it
 always reflects every document stored and the current weights in ``data/timeline.yaml``. For one
-day D each signal dated on or before D (within the horizon) counts
+day D each signal whose date ends on or before D (within the horizon) counts
 
     weight = source_kind x interest x effect x status x 0.5 ** (age_days / half_life)
 
-towards the state it supports: UA, RU or contested. The state is the side whose share of the total
-reaches ``decisive_share``; below it the place is contested; with too little evidence it is
-unknown. docs/control.md explains each factor and how to tune it.
+towards the state it supports: UA, RU or contested. Evidence for a side halves slowly
+(``half_life_days``); fighting inside the place halves fast (``contest_half_life_days``), so a fight
+that is no longer reported fades back to the side that held the place. Whether there is enough
+evidence at all is judged on the weights before they decay: a settlement keeps its last known state
+until contrary evidence comes (memory), with a confidence that falls as the evidence ages. The
+state is contested when recent fighting inside the place is at least ``contest_share`` of the
+weighed evidence, or when neither side reaches ``decisive_share`` of the sides' evidence; otherwise
+it is the leading side. docs/control.md explains each factor and how to tune it.
 """
 
 from __future__ import annotations
@@ -37,9 +42,14 @@ class Weights:
     effect: dict[str, float]
     status: dict[str, float]
     half_life_days: float
+    contest_half_life_days: float
+    memory_half_life_days: float
     horizon_days: int
     min_evidence: float
     decisive_share: float
+    contest_share: float
+    contest_min: float
+    lone_partisan: float
     evidence_scale: float
 
 
@@ -50,27 +60,54 @@ def weights() -> Weights:
     return Weights(**raw)
 
 
+# Effects that are good news for the side that did them; the others (withdrew, failed_attack) are bad news.
+FAVOURABLE = frozenset({"captured", "holding", "repelled", "advancing", "contested"})
+
+
 def interest(signal: ControlSignal) -> str:
-    """Whether the speaker's statement goes against its own side's interest, for it, or neither."""
+    """Whether the speaker's statement goes against its own side's interest, for it, or neither:
+    a side reporting its own capture, hold or advance speaks for itself; one reporting its own
+    withdrawal or failure, or the enemy's success, admits it."""
     speaker = signal.source.side
     if speaker == "third-party":
         return "neutral"
     if speaker not in ("UA", "RU"):
         return "unknown_side"
+    if signal.actor_side in ("UA", "RU"):
+        favourable = signal.effect in FAVOURABLE
+        return "own_success" if favourable == (signal.actor_side == speaker) else "admission"
     if signal.state in ("UA", "RU"):
         return "own_success" if signal.state == speaker else "admission"
-    if signal.actor_side in ("UA", "RU"):  # contested: whose advance or fight is it?
-        return "own_success" if signal.actor_side == speaker else "admission"
     return "neutral"
+
+
+def effect_key(signal: ControlSignal) -> str:
+    """The row of the effect table: an advance towards or around a place (its state is the other
+    side's) is weighed apart from an advance into it."""
+    if signal.effect == "advancing" and signal.state in ("UA", "RU"):
+        return "advancing_near"
+    return signal.effect
+
+
+def base_weight(signal: ControlSignal) -> float:
+    """The weight of a statement before it ages: who says it, for whom, what, how surely."""
+    table = weights()
+    return (table.source_kind.get(signal.source.kind, table.source_kind["unknown"])
+            * table.interest[interest(signal)] * table.effect[effect_key(signal)]
+            * table.status.get(signal.status, 0.0))
+
+
+def memory_weight(signal: ControlSignal, on: dt.date) -> float:
+    """The weight that says whether a settlement's last known state still stands: it ages slowly."""
+    age = max(0, (on - signal.date.end).days)
+    return base_weight(signal) * 0.5 ** (age / weights().memory_half_life_days)
 
 
 def signal_weight(signal: ControlSignal, on: dt.date) -> float:
     table = weights()
     age = max(0, (on - signal.date.end).days)
-    decay = 0.5 ** (age / table.half_life_days)
-    return (table.source_kind.get(signal.source.kind, table.source_kind["unknown"])
-            * table.interest[interest(signal)] * table.effect[signal.effect]
-            * table.status.get(signal.status, 0.0) * decay)
+    half_life = table.contest_half_life_days if signal.state == "contested" else table.half_life_days
+    return base_weight(signal) * 0.5 ** (age / half_life)
 
 
 def state_on(place: EventPlace, signals: list[ControlSignal], on: dt.date,
@@ -80,42 +117,68 @@ def state_on(place: EventPlace, signals: list[ControlSignal], on: dt.date,
     repeating itself, or quoted by several outlets, does not pile up weight."""
     table = weights()
     keys = speakers or [f"{signal.claim_id}@{signal.start}" for signal in signals]
-    strongest: dict[tuple[str, str], tuple[ControlSignal, float]] = {}
+    strongest: dict[tuple[str, str], tuple[ControlSignal, float, float]] = {}
     for signal, key in zip(signals, keys, strict=True):
         if not _counts_on(signal, on):
             continue
-        weight = signal_weight(signal, on)
-        if weight > 0 and weight > strongest.get((key, signal.state), (None, 0.0))[1]:
-            strongest[(key, signal.state)] = (signal, weight)
-    weighed = list(strongest.values())
+        weight, base = signal_weight(signal, on), memory_weight(signal, on)
+        if base <= 0:
+            continue
+        held = strongest.get((key, signal.state))
+        if held is None or (weight, base) > (held[1], held[2]):
+            strongest[(key, signal.state)] = (signal, weight, base)
+    weighed = [(signal, weight * _partisan(signal, strongest), base * _partisan(signal, strongest))
+               for signal, weight, base in strongest.values()]
     scores = {"UA": 0.0, "RU": 0.0, "contested": 0.0}
-    for signal, weight in weighed:
+    memory = 0.0
+    for signal, weight, base in weighed:
         scores[signal.state] += weight
+        memory += base
     total = sum(scores.values())
-    state, share = _decide(scores, total)
+    state, share = _decide(scores, total, memory)
     confidence = share * (1 - math.exp(-total / table.evidence_scale)) if state != "unknown" else 0.0
-    evidence = [_evidence(signal, weight, state) for signal, weight in
+    evidence = [_evidence(signal, weight, state) for signal, weight, _ in
                 sorted(weighed, key=lambda item: (-item[1], item[0].claim_id, item[0].start))]
     return ControlDay(place=place, date=on, state=state, confidence=round(confidence, 3),
                       scores={key: round(value, 3) for key, value in scores.items()}, evidence=evidence)
 
 
+def _partisan(signal: ControlSignal, strongest: dict[tuple[str, str], tuple[ControlSignal, float, float]]) -> float:
+    """``lone_partisan`` for a side's statement of its own success when it is the only voice for
+    that state: one partisan claim alone does not decide (docs/control.md); 1 otherwise."""
+    if signal.state not in ("UA", "RU") or interest(signal) != "own_success":
+        return 1.0
+    voices = [item for (_, state), (item, _, _) in strongest.items() if state == signal.state]
+    return weights().lone_partisan if len(voices) == 1 else 1.0
+
+
 def _counts_on(signal: ControlSignal, on: dt.date) -> bool:
+    """A statement counts from the last day it speaks of: one dated by a range ("in the past week",
+    "throughout May") says what held by the range's end, not on its first day."""
     if signal.status in ("negated", "hypothetical", "planned") or signal.state == "unknown":
         return False
-    return signal.date.start <= on and (on - signal.date.end).days <= weights().horizon_days
+    return signal.date.end <= on and (on - signal.date.end).days <= weights().horizon_days
 
 
-def _decide(scores: dict[str, float], total: float) -> tuple[str, float]:
-    """The state and the share of the evidence behind it."""
+def _decide(scores: dict[str, float], total: float, memory: float) -> tuple[str, float]:
+    """The state and the share of the evidence behind it. ``memory`` is the total before ageing:
+    old evidence still says who held the place last."""
     table = weights()
-    if total < table.min_evidence:
+    if memory < table.min_evidence or total <= 0:
         return "unknown", 0.0
+    fighting = scores["contested"] >= table.contest_min  # fighting inside the place, recently
+    if fighting and scores["contested"] / total >= table.contest_share:
+        return "contested", scores["contested"] / total
+    sides = scores["UA"] + scores["RU"]
     side = max(("UA", "RU"), key=lambda key: scores[key])
-    if scores[side] / total >= table.decisive_share:
-        return side, scores[side] / total
-    # Fighting reported, or the two sides' claims in balance: both are evidence of a contest.
-    return "contested", min(1.0, (scores["contested"] + 2 * min(scores["UA"], scores["RU"])) / total)
+    if sides > 0 and scores[side] / sides >= table.decisive_share:
+        return side, scores[side] / sides
+    if sides > 0 and min(scores["UA"], scores["RU"]) > 0 and total >= table.contest_min:
+        # The two sides' claims in balance: a contest.
+        return "contested", min(1.0, (scores["contested"] + 2 * min(scores["UA"], scores["RU"])) / total)
+    if fighting:  # only fighting reported, recently
+        return "contested", scores["contested"] / total
+    return "unknown", 0.0  # fighting, or claims in balance, reported long ago: no holder known
 
 
 def _evidence(signal: ControlSignal, weight: float, state: str) -> Evidence:

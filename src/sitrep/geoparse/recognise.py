@@ -56,6 +56,8 @@ class Mention:
     use: str = "location"
     # Indices of the mentions right after it that may contain it ("X, Pokrovsk raion, Donetsk").
     within: list[int] = field(default_factory=list)
+    # Index of a place that an appositive names as this one's neighbour ("X, a settlement east of Y").
+    near_to: int | None = None
 
     @property
     def kind(self) -> Literal["toponym", "demonym"]:

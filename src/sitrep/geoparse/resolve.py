@@ -52,11 +52,14 @@ NOTABLE_PRIOR = 5.0
 # arithmetic, not tuned on the evaluation sets. UA, RU and BY places record no alternates.
 ALTERNATE_NAME_PENALTY = 2.0
 EARTH_RADIUS_KM = 6371.0
-# Penalty (log10 units, thirtyfold population) for a candidate whose own name is far from the mention
-# (rapidfuzz ratio under FAR_NAME_RATIO): it matched through an alternate name that may be an old name,
-# another language's or a data error. A spelling variant ("Sloviansk"/"Slovyansk" 89, "Kiev"/"Kyiv" 50)
-# is not far; an old name alone ("Artemovsk" for Bakhmut) still wins when it has no namesake.
-FAR_NAME_PENALTY = 1.5
+# Penalty (log10 units: ten-thousandfold population) for a candidate whose own name is far from the
+# mention (rapidfuzz ratio under FAR_NAME_RATIO) while another place of the same country owns a
+# spelling of it: the far one matched through an alternate name, an absorbed village's or a data error
+# (GeoNames lists "Oleksandrivka" under Donetsk and "Slov'iansk" under Nikopol), and the text means
+# the place that bears the name. A spelling variant ("Sloviansk"/"Slovyansk" 89, "Kiev"/"Kyiv" 75) is not
+# far; an old name ("Artemovsk" for Bakhmut, "Kirovohrad" for Kropyvnytskyi) that no other place of the
+# country bears keeps its place.
+FAR_NAME_PENALTY = 4.0
 FAR_NAME_RATIO = 40
 _COMPASS = frozenset({"southern", "northern", "eastern", "western", "south", "north", "east", "west", "central",
                       "north-eastern", "north-western", "south-eastern", "south-western", "northeastern",
@@ -103,6 +106,7 @@ def resolve(text: str, mentions: list[Mention], gazetteer, context: Iterable[Men
     regions, a median point); rank each mention's candidates; build the places."""
     looked = [look_up(mention, gazetteer) for mention in mentions]
     apply_containers(looked, gazetteer)
+    apply_neighbours(looked)
     extra = [look_up(mention, gazetteer) for mention in context]
     document = gather_context(looked, extra)
     places = [_place(text, item, document) for item in looked]
@@ -149,6 +153,23 @@ def look_up(mention: Mention, gazetteer) -> Lookup:
 # village is then left unresolved rather than put in another oblast. A notable place ("Kharkiv,
 # Donetsk") is a list of two places.
 APPOSITION_MAX_PRIOR = 5.5
+
+
+# "X, a settlement 23 kilometres east of Y": X's namesakes farther than this from every Y are dropped.
+NEIGHBOUR_KM = 60.0
+
+
+def apply_neighbours(looked: list[Lookup]) -> None:
+    """Keep each place near the place an appositive names as its neighbour, when one of its namesakes is."""
+    for item in looked:
+        index = item.mention.near_to
+        if index is None or not item.entries or not looked[index].entries:
+            continue
+        anchors = [(entry.lat, entry.lon) for entry in looked[index].entries if lookup.is_settlement(entry)]
+        near = [entry for entry in item.entries
+                if any(_distance_km((entry.lat, entry.lon), anchor) <= NEIGHBOUR_KM for anchor in anchors)]
+        if near:
+            item.entries = near
 
 
 def apply_containers(looked: list[Lookup], gazetteer) -> None:
@@ -274,9 +295,12 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
 def _name_prior(item: Lookup):
     """The prior of a candidate for this mention: the gazetteer's, less ALTERNATE_NAME_PENALTY when
     the mention's name is only an alternate name of it."""
+    owners = {entry.country for entry in item.entries if not _far_name(item.mention.name, entry.name)}
+
     def score(entry) -> float:
+        far = entry.country in owners and _far_name(item.mention.name, entry.name)
         return (lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
-                - (FAR_NAME_PENALTY if _far_name(item.mention.name, entry.name) else 0.0))
+                - (FAR_NAME_PENALTY if far else 0.0))
     return score
 
 

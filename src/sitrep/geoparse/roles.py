@@ -33,6 +33,16 @@ ROLE_WINDOW = 60
 # is the organisation's seat: spaCy's ORG and NORP entities.
 ORGANISATION_LABELS = frozenset({"ORG"})
 
+# An appositive that places a settlement by another: ", a settlement 23 kilometres east of ", ", a village
+# in the ", ", a town near ".
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:village|town|settlement|city|suburb|hamlet)\b"
+                         r"[^.;,]{0,60}?\b(?:of|in|near|outside|from|to|by)\s+(?:the\s+)?(?:city\s+of\s+)?", re.IGNORECASE)
+# Words that make an organisation's name an institution with a seat ("King's College London", "the Kyiv
+# School of Economics", "the Donetsk Regional Military Administration"), not a place description.
+_INSTITUTION = re.compile(r"\b(?:college|university|institute|school|academy|ministry|administration|council|"
+                          r"agency|committee|office|service|centre|center|foundation|headquarters|embassy|"
+                          r"command|court|parliament|government|police|prosecutor'?s?|observatory|museum|"
+                          r"newspaper|times|post|news|radio|television|tv)\b", re.IGNORECASE)
 # What joins the places of a list: "A, B and C".
 _LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+|\s*,\s*")
 
@@ -91,6 +101,16 @@ def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] 
               if mention.source != "demonym" and mention.use in ("location", "destination", "origin")]
     for index in placed:
         mentions[index].within = _containers(text, mentions, index, rules)
+    # "Oleksandrivka, a settlement 23 kilometres east of Izyum": the second place only locates the first.
+    for index in placed:
+        following = index + 1
+        if following < len(mentions) and mentions[following].source != "demonym" and \
+                _APPOSITIVE.fullmatch(text[mentions[index].end:mentions[following].start]):
+            if mentions[following].role == "region":
+                mentions[index].within = [following]
+            else:
+                mentions[index].near_to = following
+                mentions[following].use = "reference"
     # "Bilozerka and Tomyna Balka, Kherson": every place of a list lies in the region after its last.
     for index in reversed(placed):
         following = index + 1
@@ -108,7 +128,7 @@ def _use(text: str, mention, rules: RoleRules, organisations: list[tuple[int, in
     if rules.axis_after.match(after) or rules.axis_own.search(own):
         return "axis"
     if any(start <= mention.start and mention.end <= end and (start, end) != (mention.start, mention.end)
-           for start, end in organisations):
+           and _INSTITUTION.search(text, start, end) for start, end in organisations):
         return "speaker"
     if mention.role == "region":
         return "region"
