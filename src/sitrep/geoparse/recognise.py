@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from sitrep.geoparse.roles import ORGANISATION_LABELS, assign_uses
-from sitrep.geoparse.rules import CUE_WINDOW, SUFFIX_WINDOW, Rules, rules
+from sitrep.geoparse.rules import CUE_WINDOW, NAME, SUFFIX_WINDOW, Rules, rules
 from sitrep.nlp import PlaceHints
 
 # An all-capital word this short is an acronym (NATO, CNN, BJP) unless spaCy calls it a place.
@@ -74,7 +74,8 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
     for mention in _gazetteer_mentions(text, lowered, gazetteer, hints, rule):
         if (mention.start, mention.end) not in peoples:  # "Canadian" is the people, not the Texas town
             taken.add(mention)
-    for found in (demonyms, _entity_mentions(text, hints, rule), _cue_mentions(text, hints, rule)):
+    appositions = _apposition_mentions(text, gazetteer)
+    for found in (demonyms, _entity_mentions(text, hints, rule), _cue_mentions(text, hints, rule), appositions):
         for mention in found:
             if not taken.overlaps(mention.start, mention.end):
                 taken.add(mention)
@@ -291,6 +292,23 @@ def _cue_mentions(text: str, hints: PlaceHints, rule: Rules) -> list[Mention]:
             if phrase and phrase.lower() not in rule.actor_names and is_named(text, start, end, hints):
                 mentions.append(Mention(start, end, phrase.lower(), "cue", role=role))
     return _longest_first(mentions)
+
+
+_APPOSITION = re.compile(rf"(?P<name>{NAME}),\s+(?:{NAME}\s+(?:raion|rayon|district|hromada),\s+)?(?P<region>{NAME})(?=[\s.,;:)]|$)")
+
+
+def _apposition_mentions(text: str, gazetteer) -> list[Mention]:
+    """"Rudka, Chernihiv": a capitalised name right before a first-level region's name is a place, as
+    in ACLED's notes, whether or not spaCy tags it (roles.py then keeps it inside that region)."""
+    short = getattr(gazetteer, "region_short", None) or {}
+    mentions = []
+    for match in _APPOSITION.finditer(text):
+        region = match.group("region").lower()
+        if region in short or region.rsplit(" ", 1)[0] in short:
+            start, end, phrase = _strip(text, *match.span("name"))
+            if phrase and phrase.lower() not in short:
+                mentions.append(Mention(start, end, phrase.lower(), "cue"))
+    return mentions
 
 
 def _demonym_mentions(text: str, demonyms: dict) -> list[Mention]:

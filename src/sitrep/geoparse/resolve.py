@@ -186,7 +186,10 @@ def apply_containers(looked: list[Lookup], gazetteer) -> None:
             if container.mention.role != "district":
                 item.mention.confirm = None  # "X, <oblast>" marks X as a place, found or not
             if inside:
-                item.entries, item.named = inside, len(inside)
+                # Inside the region, a place that bears the very name beats one that only lists it
+                # ("Donetske, Donetsk" is the village Donetske, not the city).
+                exact = [entry for entry in inside if entry.name.lower() == item.mention.name]
+                item.entries, item.named = exact or inside, len(inside)
             elif container.mention.role == "district":
                 container.mention.use = "region"  # context for the place, whatever the codes say:
                 continue  # raion codes changed in 2020; a district that does not fit constrains nothing

@@ -43,6 +43,8 @@ _INSTITUTION = re.compile(r"\b(?:college|university|institute|school|academy|min
                           r"agency|committee|office|service|centre|center|foundation|headquarters|embassy|"
                           r"command|court|parliament|government|police|prosecutor'?s?|observatory|museum|"
                           r"newspaper|times|post|news|radio|television|tv)\b", re.IGNORECASE)
+_ALL_NEAR = re.compile(r",\s+(?:all|both|each)\s+(?:\w+\s+){0,4}?(?:of|near|in|around|outside)\s+(?:the\s+)?",
+                       re.IGNORECASE)
 # What joins the places of a list: "A, B and C".
 _LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+|\s*,\s*")
 
@@ -72,7 +74,9 @@ def role_rules() -> RoleRules:
     try:
         raw = yaml.safe_load(resources.files("sitrep.data").joinpath("geoparse.yaml").read_text("utf-8"))["roles"]
         return RoleRules(
-            axis_after=re.compile(rf"^(?:'s|’s)?\s+(?:{_alternation(raw['axis_suffixes'])})\b", re.IGNORECASE),
+            # "the Vasylivka-Berestove direction": the first name of a pair is on the axis too.
+            axis_after=re.compile(rf"^(?:[-–][A-Z][\w'’]*(?:[-–][A-Z][\w'’]*)?)?(?:'s|’s)?\s+"
+                                  rf"(?:{_alternation(raw['axis_suffixes'])})\b", re.IGNORECASE),
             water_after=re.compile(rf"^\s+(?:{_alternation(raw['water_suffixes'])})\b", re.IGNORECASE),
             axis_own=re.compile(rf"\s(?:{_alternation(raw['axis_suffixes'])})$", re.IGNORECASE),
             water_own=re.compile(rf"\s(?:{_alternation(raw['water_suffixes'])})$", re.IGNORECASE),
@@ -111,6 +115,16 @@ def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] 
             else:
                 mentions[index].near_to = following
                 mentions[following].use = "reference"
+        elif following < len(mentions) and mentions[following].source != "demonym" and \
+                _ALL_NEAR.fullmatch(text[mentions[index].end:mentions[following].start]):
+            # "shelled A, B and C, all northwest of Slovyansk": each of the list lies near the last name.
+            mentions[following].use = "reference"
+            member = index
+            while member is not None:
+                mentions[member].near_to = following
+                previous = member - 1
+                member = previous if previous >= 0 and mentions[previous].source != "demonym" and \
+                    _LIST_JOINER.fullmatch(text[mentions[previous].end:mentions[member].start]) else None
     # "Bilozerka and Tomyna Balka, Kherson": every place of a list lies in the region after its last.
     for index in reversed(placed):
         following = index + 1
