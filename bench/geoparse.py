@@ -65,8 +65,8 @@ def parse_hints(nlp, texts: list[str]) -> list:
     text's parse is dropped as soon as its hints are taken, as the pipeline does."""
     from itertools import groupby
 
-    from sitrep.clean import paragraphs
-    from sitrep.nlp import parse_paragraphs, place_hints
+    from sitrep.extract.clean import paragraphs
+    from sitrep.extract.nlp import parse_paragraphs, place_hints
 
     items = [(index, start, paragraph) for index, text in enumerate(texts) for start, paragraph in paragraphs(text)]
     hints = [place_hints([]) for _ in texts]
@@ -143,8 +143,8 @@ def main() -> None:
         gazetteer_of(settings)
         return
 
-    from sitrep.geoparse import find_places
-    from sitrep.nlp import load_model
+    from sitrep.extract.geoparse import find_places
+    from sitrep.extract.nlp import load_model
 
     texts = load_texts(args.corpus, args.repeat)
     print(f"corpus: {len(texts)} texts, {sum(len(t.split()) for t in texts):,} words ({args.corpus})")

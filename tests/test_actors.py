@@ -1,4 +1,4 @@
-"""The actor catalogue, actor finding and actor roles (sitrep.actors).
+"""The actor catalogue, actor finding and actor roles (sitrep.extract.actors).
 
 The sentences below are written by the team for these tests; the places and units are real.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.actors import _build, _fold, assign_roles, find_actors, load_catalogue
+from sitrep.extract.actors import _build, _fold, assign_roles, find_actors, load_catalogue
 from sitrep.errors import ConfigError
 
 UA, RU = "UA", "RU"
@@ -16,7 +16,7 @@ AFU, RUAF = "ua.afu", "ru.armed_forces"
 
 @pytest.fixture(scope="module")
 def nlp(settings):
-    from sitrep.nlp import load_model
+    from sitrep.extract.nlp import load_model
 
     return load_model(settings.spacy_model)
 

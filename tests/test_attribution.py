@@ -65,7 +65,7 @@ def test_according_to(extraction):
 def test_unattributed_statement_belongs_to_outlet(extraction):
     claim = claim_containing(extraction, "west of Bakhmut")
     assert (claim.source.name, claim.source.kind) == ("Southern Courier", "outlet")
-    from sitrep.claims import CONFIDENCE
+    from sitrep.extract.claims import CONFIDENCE
 
     # The confidence table tells a statement framed by a speaker from one that falls to the outlet.
     framed = claim_containing(extraction, "gained ground")

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from sitrep.clean import clean, normalise, paragraphs
+from sitrep.extract.clean import clean, normalise, paragraphs
 
 
 def test_seed_captions_boilerplate_and_dateline(seed_text, make_document):

@@ -127,7 +127,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def nlp(settings):
-    from sitrep.nlp import load_model
+    from sitrep.extract.nlp import load_model
 
     return load_model(settings.spacy_model)
 

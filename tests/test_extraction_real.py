@@ -41,7 +41,7 @@ def role_of(extraction, mention):
 @pytest.mark.parametrize("text, village, oblast_admin1", [
     ("On 14 August 2023, Russian forces shelled near Kurdiumivka, Donetsk. Casualties unknown.", "Kurdyumivka", "05"),
     ("On 3 June 2023, Russian forces shelled Zolota Balka, Kherson. Casualties unknown.", "Zolota Balka", "08"),
-    ("On 2 July 2023, Russian forces launched a drone strike on Andriivka, Kharkiv. Fatalities: 1.", "Andriyivka", "07"),
+    ("On 2 July 2023, Russian forces launched a drone strike on Andriivka, Kharkiv. Fatalities: 1.", "Andriivka", "07"),
     ("On 5 June 2023, Russian forces shelled Mykolaivka in the Donetsk region.", "Mykolaivka", "05"),
 ])
 def test_village_then_oblast_stays_in_that_oblast_and_the_oblast_is_a_region(extract, text, village, oblast_admin1):
@@ -127,7 +127,7 @@ def test_casualties_of_the_same_strike_are_not_a_second_event(extract):
 
 
 def test_a_list_of_200_villages_gives_bounded_claims_and_says_so(extract):
-    from sitrep.claims import MAX_EVENTS_PER_SENTENCE
+    from sitrep.extract.claims import MAX_EVENTS_PER_SENTENCE
 
     villages = ["Andriivka", "Klishchiivka", "Kurdiumivka", "Ozarianivka", "Zaitseve", "Ivanivske", "Bohdanivka",
                 "Hryhorivka", "Orikhovo-Vasylivka", "Vesele"] * 20
@@ -139,7 +139,7 @@ def test_a_list_of_200_villages_gives_bounded_claims_and_says_so(extract):
 
 
 def test_a_500_word_sentence_with_40_places_stays_bounded(extract):
-    from sitrep.claims import MAX_EVENTS_PER_SENTENCE
+    from sitrep.extract.claims import MAX_EVENTS_PER_SENTENCE
 
     villages = ["Avdiivka", "Marinka", "Krasnohorivka", "Novomykhailivka", "Vuhledar"] * 8
     clause = " and ".join(f"troops attacked {name}" for name in villages)
@@ -200,7 +200,7 @@ def test_a_units_own_channel_speaks_for_its_side(extract):
 
 
 def test_first_person_side_needs_one_named_opponent():
-    from sitrep.attribution import first_person_side
+    from sitrep.extract.attribution import first_person_side
 
     assert first_person_side("Our gunners hit a Russian column.") == "UA"
     assert first_person_side("Our units repelled an attack by Ukrainian nationalists.") == "RU"

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from conftest import ROOT
-from sitrep.clean import normalise
+from sitrep.extract.clean import normalise
 from sitrep.errors import InputError
 from sitrep.ingest import READERS, read_input
 from sitrep.ingest.base import document_id

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sitrep.clean import clean
+from sitrep.extract.clean import clean
 
 
 def places_of(pipeline, make_document, text):
@@ -121,7 +121,7 @@ def test_geoparse_keeps_offsets_into_the_raw_text(pipeline):
 
 
 def test_fuzzy_guard_refuses_short_and_common_words(pipeline):
-    from sitrep.geoparse.lookup import fuzzy_name
+    from sitrep.extract.geoparse.lookup import fuzzy_name
 
     assert fuzzy_name(pipeline.gazetteer, "zaporzhzhia", wants_region=True) is not None
     assert fuzzy_name(pipeline.gazetteer, "lyman", wants_region=False) is None  # too short to guess
@@ -135,7 +135,7 @@ def spans_of(text, *phrases):
 
 
 def test_resolve_mentions_gives_one_place_per_span_in_order(pipeline):
-    from sitrep.geoparse import resolve_mentions
+    from sitrep.extract.geoparse import resolve_mentions
 
     text = "Drones hit Kramatorsk and the Donetsk region; Qwxtrovo was quiet."
     places = resolve_mentions(text, spans_of(text, "Donetsk region", "Kramatorsk", "Qwxtrovo"), pipeline.gazetteer)
@@ -146,7 +146,7 @@ def test_resolve_mentions_gives_one_place_per_span_in_order(pipeline):
 
 def test_resolve_mentions_refuses_a_span_outside_the_text(pipeline):
     from sitrep.errors import InputError
-    from sitrep.geoparse import resolve_mentions
+    from sitrep.extract.geoparse import resolve_mentions
 
     with pytest.raises(InputError, match="not inside the text"):
         resolve_mentions("Kyiv", [(0, 10)], pipeline.gazetteer)
@@ -205,7 +205,7 @@ class FakeGazetteer:
     ("Fighting near Kramatorsk and Andriivka went on.", 1),
 ])
 def test_context_picks_among_namesakes(text, expected):
-    from sitrep.geoparse import PlaceHints, find_places
+    from sitrep.extract.geoparse import PlaceHints, find_places
 
     [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Andriivka"]
     assert place.geonameid == expected
@@ -219,14 +219,14 @@ def test_context_picks_among_namesakes(text, expected):
     ("Ukrainian officials in Odessa said the port reopened.", "UA"),
 ])
 def test_country_focus_comes_from_the_document(text, country):
-    from sitrep.geoparse import PlaceHints, find_places
+    from sitrep.extract.geoparse import PlaceHints, find_places
 
     [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Odessa"]
     assert place.country == country
 
 
 def test_demonym_is_its_own_kind_and_never_a_settlement():
-    from sitrep.geoparse import PlaceHints, find_places
+    from sitrep.extract.geoparse import PlaceHints, find_places
 
     places = find_places("Ukrainian drones hit Kramatorsk.", FakeGazetteer(), PlaceHints())
     assert [(p.mention, p.kind, p.precision) for p in places] == [
@@ -240,7 +240,7 @@ KLISHCHIIVKA = (48.5340, 37.9700)
 
 
 def km_between(a, b):
-    from sitrep.geoparse.resolve import _distance_km
+    from sitrep.extract.geoparse.resolve import _distance_km
 
     return _distance_km(a, b)
 
@@ -261,7 +261,7 @@ def test_seed_places(pipeline, make_document, seed_text):
     ("Shelling near Kramatorrsk went on.", False),
 ])
 def test_misspelt_settlement_needs_its_country_named(text, resolved):
-    from sitrep.geoparse import PlaceHints, find_places
+    from sitrep.extract.geoparse import PlaceHints, find_places
 
     [place] = [p for p in find_places(text, FakeGazetteer(), PlaceHints()) if p.mention == "Kramatorrsk"]
     assert (place.name == "Kramatorsk") is resolved
@@ -295,7 +295,7 @@ def test_capital_us_is_the_country_and_lower_case_us_is_no_place(pipeline, make_
 def test_own_name_outranks_another_places_alternate_name():
     from sitrep.gazetteer import Entry, Layer
     from sitrep.gazetteer.index import merge
-    from sitrep.geoparse import resolve_mentions
+    from sitrep.extract.geoparse import resolve_mentions
 
     def resolved(primary):
         layer = Layer("test")

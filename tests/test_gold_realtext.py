@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.clean import clean
+from sitrep.extract.clean import clean
 from sitrep.evaluation import realtext
 from sitrep.evaluation.realtext import (GoldSentence, RealReport, check_gold, evaluate_realtext, locate_clean,
                                         read_gold, read_reports, score_report, split_of)

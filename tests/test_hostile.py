@@ -28,7 +28,7 @@ import pytest
 
 from hostile.make_corpus import CORPUS, IMPORTS, Entry, Expected, Good, Written, write_corpus
 from sitrep import batch
-from sitrep.clean import clean
+from sitrep.extract.clean import clean
 from sitrep.errors import InputError
 from sitrep.ingest import read_input
 from sitrep.ingest.base import document_id, normalise_for_id

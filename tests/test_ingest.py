@@ -674,7 +674,7 @@ def test_guess_language(text: str, expected: str | None) -> None:
 
 def test_html_figure_captions_reach_the_text_as_captions(tmp_path):
     """trafilatura drops <figcaption>; the reader appends it so cleaning can keep it as a caption."""
-    from sitrep.clean import clean
+    from sitrep.extract.clean import clean
 
     page = (
         "<html><head><title>Shelling in Nikopol</title></head><body><article>"

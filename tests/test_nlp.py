@@ -2,7 +2,7 @@
 
 import spacy
 
-from sitrep.nlp import load_model
+from sitrep.extract.nlp import load_model
 
 TEXTS = [
     "Ukrainian forces pushed back Russian units around Bakhmut, the general staff said on Monday.",

@@ -6,7 +6,7 @@ import pytest
 
 from sitrep.errors import InputError
 from sitrep.models import Quantity
-from sitrep.numbers import fatalities, quantities
+from sitrep.extract.numbers import fatalities, quantities
 
 
 def _found(sentence: str) -> list[tuple]:

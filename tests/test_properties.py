@@ -27,14 +27,14 @@ from hypothesis import HealthCheck, given, note
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from sitrep.clean import PARAGRAPH_BREAK, clean, normalise, paragraphs
+from sitrep.extract.clean import PARAGRAPH_BREAK, clean, normalise, paragraphs
 from sitrep.errors import InputError
 from sitrep.ingest import READERS, detect_format, read_input
 from sitrep.ingest.base import document_id, has_text
 from sitrep.ingest.document import make_document
 from sitrep.ingest.html import MAX_HTML_DEPTH
 from sitrep.models import Document, EventDate, Extraction, ItemError
-from sitrep.timeparse import PRECISION_ORDER, DateResolver
+from sitrep.extract.timeparse import PRECISION_ORDER, DateResolver
 
 _EXAMPLES_OVERRIDE = os.environ.get("SITREP_HYPOTHESIS_EXAMPLES")
 # The suite's run (make test, CI) draws the same examples every time, as Hypothesis advises for CI: a

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sitrep.errors import InputError
-from sitrep.timeparse import DateResolver
+from sitrep.extract.timeparse import DateResolver
 
 D = dt.date
 # A Thursday in a leap year, so that weekdays, "29 February" and clipping at publication all show.

@@ -33,7 +33,7 @@ import yaml
 from sqlalchemy.engine import Connection, RowMapping
 
 from sitrep import contradictions
-from sitrep.attribution import known_speaker
+from sitrep.extract.attribution import known_speaker
 from sitrep.duplicates import DOCUMENT_THRESHOLD, Fingerprint, jaccard, same_text, shingles
 from sitrep.gazetteer.builtin import distance_km
 from sitrep.gazetteer.regions import admin1_name, event_place

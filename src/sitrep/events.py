@@ -553,6 +553,6 @@ def _will(token) -> bool:
 
 
 def has_cue(text: str) -> bool:
-    """Whether any event cue of the lexicon fires in ``text`` (sitrep.clauses types a further clause
+    """Whether any event cue of the lexicon fires in ``text`` (sitrep.extract.clauses types a further clause
     of a sentence only then)."""
     return bool(_rule_hits(text))

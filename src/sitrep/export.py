@@ -142,7 +142,7 @@ def _side_actor(side: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _catalogue() -> Any:
-    from sitrep.actors import load_catalogue
+    from sitrep.extract.actors import load_catalogue
 
     return load_catalogue()
 

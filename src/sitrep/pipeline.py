@@ -14,12 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from sitrep.claims import claims_of
-from sitrep.clean import clean, paragraphs
+from sitrep.extract.claims import claims_of
+from sitrep.extract.clean import clean, paragraphs
 from sitrep.gazetteer import Gazetteer, load_gazetteer
-from sitrep.geoparse import find_places
+from sitrep.extract.geoparse import find_places
 from sitrep.models import Document, Extraction, Place
-from sitrep.nlp import Paragraph, load_model, parse_paragraphs, place_hints
+from sitrep.extract.nlp import Paragraph, load_model, parse_paragraphs, place_hints
 from sitrep.settings import Settings, get_settings
 
 # Documents cleaned and parsed together: enough paragraphs to fill spaCy's batches, few enough

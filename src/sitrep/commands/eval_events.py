@@ -19,7 +19,7 @@ def events(path: Annotated[Path, typer.Argument(help="The CASE 2021 folder or it
     if corpus not in CORPORA:
         fail(f"--corpus {corpus!r} is not one of: {', '.join(CORPORA)}", EXIT_USAGE)
     from sitrep.evaluation.events import evaluate_case2021, read_case2021  # spaCy loads only here
-    from sitrep.nlp import load_model
+    from sitrep.extract.nlp import load_model
     from sitrep.settings import get_settings
 
     read_case2021(path)  # a wrong path fails before the model loads

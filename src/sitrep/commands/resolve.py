@@ -43,7 +43,7 @@ def resolve(format: Annotated[str, typer.Option("--format", help="Input and outp
 
 def resolve_line(line: str, gazetteer, where: str) -> str:
     """One input line to one output line; an InputError naming ``where`` when the line is bad."""
-    from sitrep.geoparse import resolve_mentions
+    from sitrep.extract.geoparse import resolve_mentions
 
     item_id, text, spans = _parse(line, where)
     try:

@@ -250,7 +250,7 @@ def normalise_name(text: str) -> str:
 def names_match(gold: str, system: str) -> bool:
     """One name contains the other, or both name the same known speaker ("ISW" and "Institute for the
     Study of War", from the known-speakers table ``data/sources.yaml``)."""
-    from sitrep.attribution import known_speaker
+    from sitrep.extract.attribution import known_speaker
 
     normal_gold, normal_system = normalise_name(gold), normalise_name(system)
     if not (normal_gold and normal_system):
@@ -270,7 +270,7 @@ def normalise_place(text: str) -> str:
 
 def locate(text: str, sentence: str) -> tuple[int, int] | None:
     """Offsets of a gold sentence in the cleaned text (cleaning normalises quotes and spaces)."""
-    from sitrep.clean import normalise
+    from sitrep.extract.clean import normalise
 
     for candidate in (sentence, normalise(sentence)):
         start = text.find(candidate)

@@ -120,7 +120,7 @@ class SitrepSystem:
         return self.pipeline.geoparse(text)
 
     def resolve(self, text: str, spans: list[Span]) -> list[Place]:
-        from sitrep.geoparse import resolve_mentions
+        from sitrep.extract.geoparse import resolve_mentions
 
         return resolve_mentions(text, spans, self.gazetteer)
 

@@ -221,7 +221,7 @@ def report_document(record: dict, path: Path | str) -> Document:
 
 def locate_clean(raw: str, start: int, end: int, cleaned: str) -> tuple[int, int] | None:
     """Offsets in the cleaned text of the raw span [start, end) (see the module docstring)."""
-    from sitrep.clean import normalise
+    from sitrep.extract.clean import normalise
 
     sentence = raw[start:end]
     nth = _occurrence(raw, sentence, start)

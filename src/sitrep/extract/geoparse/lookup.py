@@ -11,7 +11,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from sitrep.gazetteer.index import prior as gazetteer_prior
-from sitrep.geoparse.rules import rules
+from sitrep.extract.geoparse.rules import rules
 
 # Fuzzy matching. A misspelling is tried only on a name of at least FUZZY_MIN_CHARS letters: below
 # that, one wrong letter turns one real place into another ("Lyman"/"Lymar").

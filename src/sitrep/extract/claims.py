@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sitrep.actors import assign_roles, find_actors, load_catalogue
-from sitrep.attribution import Attribution, Attributor
-from sitrep.clauses import Predicate, clause_head_at, predicates
+from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
+from sitrep.extract.attribution import Attribution, Attributor
+from sitrep.extract.clauses import Predicate, clause_head_at, predicates
 from sitrep.events import EventTyping
 from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
-from sitrep.nlp import Paragraph
-from sitrep.numbers import fatalities, quantities
-from sitrep.timeparse import DateResolver
+from sitrep.extract.nlp import Paragraph
+from sitrep.extract.numbers import fatalities, quantities
+from sitrep.extract.timeparse import DateResolver
 
 # A sentence with fewer words than this is a heading, a byline or a fragment, not a statement.
 MIN_CLAIM_WORDS = 4
@@ -46,7 +46,7 @@ TERRITORY_SUBTYPES = frozenset({STATE_SUBTYPE, NON_STATE_SUBTYPE})
 # Actor kinds (data/actors.yaml) that are a state's own forces.
 STATE_KINDS = frozenset({"military", "government", "police", "intelligence"})
 NON_STATE_KINDS = frozenset({"pmc", "separatist", "rebel", "paramilitary"})
-# Place roles (sitrep.geoparse.roles) that are an event's location; None is a record made before roles.
+# Place roles (sitrep.extract.geoparse.roles) that are an event's location; None is a record made before roles.
 LOCATION_ROLES = (None, "location")
 # Roles of a place that show a clause is placed relative to it: no earlier settlement is carried over.
 NOT_HERE_ROLES = frozenset({"origin", "axis", "reference", "water"})

@@ -4,7 +4,7 @@ Finds reporting frames with spaCy's dependency parse ("X said", "X wrote on Tele
 its subscribers", "according to X"), takes an appositive as the speaker's role, carries a speaker
 over to a following sentence that is only a quote, and resolves "he"/"it"/"Mr Freedman"/"the
 ministry" to the document's last matching speaker. Kind, side and channel come from the
-lexicons in ``data/attribution.yaml``. A sentence with no frame belongs to the outlet, or to the
+lexicons in ``extract/lang/en/attribution.yaml``. A sentence with no frame belongs to the outlet, or to the
 narrator when the outlet is unknown. Issue #4 deepens all of this; the record does not change.
 """
 
@@ -18,6 +18,7 @@ from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.models import Document, Place, Source
 
 _QUOTED = re.compile(r'"([^"]{3,})"')
@@ -54,7 +55,7 @@ def _words(words: list[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("attribution.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(resource("attribution.yaml").read_text("utf-8"))
     return Lexicon(
         verbs=frozenset(raw["reporting_verbs"]),
         person_pronouns=frozenset(raw["person_pronouns"]),

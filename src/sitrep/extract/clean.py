@@ -5,7 +5,7 @@ Input: a ``Document`` whose ``text`` is what the reader decoded. Output: the sam
 ``removed`` listing every dropped line with its reason, and ``published`` filled from a dateline
 when the reader had no date. All later offsets refer to this cleaned text.
 
-The rules (dateline, boilerplate and caption patterns) are data: ``data/cleaning.yaml``.
+The rules (dateline, boilerplate and caption patterns) are data: ``extract/lang/en/cleaning.yaml``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.models import Caption, Document, Removed
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("cleaning.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(resource("cleaning.yaml").read_text("utf-8"))
     flags = re.IGNORECASE
     datelines = [(rule["name"], re.compile(rule["pattern"], flags if rule["name"] != "wire-dateline" else 0))
                  for rule in raw["datelines"]]

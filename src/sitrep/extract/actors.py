@@ -435,7 +435,7 @@ class _Reading:
 
 
 def _reporting_verbs() -> frozenset[str]:
-    from sitrep.attribution import lexicon  # reporting verbs are attribution's lexicon
+    from sitrep.extract.attribution import lexicon  # reporting verbs are attribution's lexicon
 
     return lexicon().verbs
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from sitrep.geoparse.roles import ORGANISATION_LABELS, assign_uses
-from sitrep.geoparse.rules import CUE_WINDOW, NAME, SUFFIX_WINDOW, Rules, rules
-from sitrep.nlp import PlaceHints
+from sitrep.extract.geoparse.roles import ORGANISATION_LABELS, assign_uses
+from sitrep.extract.geoparse.rules import CUE_WINDOW, NAME, SUFFIX_WINDOW, Rules, rules
+from sitrep.extract.nlp import PlaceHints
 
 # An all-capital word this short is an acronym (NATO, CNN, BJP) unless spaCy calls it a place.
 ACRONYM_MAX_CHARS = 5

@@ -4,7 +4,7 @@ A number counts something only when a cue says what: a casualty word ("six soldi
 killed", "killed 6 civilians", "50 casualties"), an item of equipment ("destroyed 3 tanks"), a
 distance unit ("1,200m") or a percent sign. Other numbers (a town of 70,000 people, subscribers,
 years, calibres such as "155mm", model names such as "T-72") are not kept. Vague amounts
-("dozens", "hundreds") are not numbers at all. The words live in ``data/numbers.yaml``.
+("dozens", "hundreds") are not numbers at all. The words live in ``extract/lang/en/numbers.yaml``.
 
 The sentence is split into word, number and punctuation tokens by one regular expression with no
 nested repetition; everything after that looks at a bounded window of tokens, so the run time is
@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.errors import InputError
 from sitrep.models import Quantity
 
@@ -82,8 +82,8 @@ def _by_phrase(table: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    """The rules of ``data/numbers.yaml``, loaded once."""
-    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("numbers.yaml").read_text("utf-8"))
+    """The rules of ``extract/lang/en/numbers.yaml``, loaded once."""
+    raw = yaml.safe_load(resource("numbers.yaml").read_text("utf-8"))
     casualties = raw["casualties"]
     cue_words = {word for spec in casualties.values() for key in ("after", "before") for word in spec.get(key, [])}
     cue_words |= {*raw["equipment_loss"]["before"], *raw["equipment_loss"]["after"]}

@@ -4,7 +4,7 @@ Relative expressions ("yesterday", "last week", "in May", "two days ago", "a nin
 count from the publication date; absolute ones ("9 July 2023", "in 2014", "the winter of
 2022-23") need none; anchored ones ("less than two months after Wagner captured Bakhmut") count
 from a date that an earlier sentence of the same document gave to the event they name. The
-words (months, weekdays, number words, units, cue words) live in ``data/timeparse.yaml``.
+words (months, weekdays, number words, units, cue words) live in ``extract/lang/en/timeparse.yaml``.
 
 A ``DateResolver`` is built once per document and fed its sentences in order. When a sentence
 states no date, ``resolve`` returns None and the caller decides what to fall back to. No date
@@ -23,10 +23,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.errors import InputError
 from sitrep.models import DatePrecision, EventDate
 
@@ -75,8 +75,8 @@ def _alternation(words) -> str:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    """The rules of ``data/timeparse.yaml`` and the patterns built from them, loaded once."""
-    raw = yaml.safe_load(resources.files("sitrep.data").joinpath("timeparse.yaml").read_text("utf-8"))
+    """The rules of ``extract/lang/en/timeparse.yaml`` and the patterns built from them, loaded once."""
+    raw = yaml.safe_load(resource("timeparse.yaml").read_text("utf-8"))
     months: dict[str, int] = {}
     for number, (name, abbreviations) in enumerate(raw["months"].items(), start=1):
         for form in [name, *abbreviations]:

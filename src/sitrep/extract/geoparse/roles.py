@@ -10,7 +10,7 @@ A report names places for many reasons. Only some are where something happened:
   reference    a point that only locates another: "west of Donetsk City near Nevelske"
   destination  where a movement was heading: "advanced towards Kupiansk"
   water        a river or sea: "the Dnipro River"
-The words around each mention decide (rules in ``data/geoparse.yaml`` under ``roles``); a containing
+The words around each mention decide (rules in ``extract/lang/en/geoparse.yaml`` under ``roles``); a containing
 region is also recorded on the mention it contains (``Mention.within``), so that resolution keeps the
 village inside the named oblast and never falls to a namesake elsewhere (resolve.py). The claims stage
 takes an event's place from its location mentions only.
@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.errors import ConfigError
 
 # How far before a mention its role cue may start ("from the territory of the ").
@@ -72,7 +72,7 @@ def _alternation(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def role_rules() -> RoleRules:
     try:
-        raw = yaml.safe_load(resources.files("sitrep.data").joinpath("geoparse.yaml").read_text("utf-8"))["roles"]
+        raw = yaml.safe_load(resource("geoparse.yaml").read_text("utf-8"))["roles"]
         return RoleRules(
             # "the Vasylivka-Berestove direction": the first name of a pair is on the axis too.
             axis_after=re.compile(rf"^(?:[-–][A-Z][\w'’]*(?:[-–][A-Z][\w'’]*)?)?(?:'s|’s)?\s+"
@@ -90,7 +90,7 @@ def role_rules() -> RoleRules:
             reference_after=re.compile(raw["reference_after"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as error:
-        raise ConfigError(f"sitrep/data/geoparse.yaml cannot be used (roles): {error}; reinstall sitrep") from None
+        raise ConfigError(f"sitrep/extract/lang/en/geoparse.yaml cannot be used (roles): {error}; reinstall sitrep") from None
 
 
 def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] = ()) -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from sitrep.geoparse import lookup
-from sitrep.geoparse.recognise import Mention
+from sitrep.extract.geoparse import lookup
+from sitrep.extract.geoparse.recognise import Mention
 from sitrep.models import Place
 
 # Bonus when the document names the candidate's country ("Ukraine", "Ukrainian", or a place found only

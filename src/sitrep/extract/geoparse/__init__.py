@@ -2,7 +2,7 @@
 precision code (1 settlement, 2 near it or its district, 3 region, 4 country).
 
 ``find_places`` recognises and resolves (recognise.py, then resolve.py); ``resolve_mentions`` resolves
-mentions that someone else found. Rules live in sitrep/data/geoparse.yaml.
+mentions that someone else found. Rules live in sitrep/extract/lang/en/geoparse.yaml.
 
 Decisions worth knowing:
 - Demonyms ("Ukrainian forces") come out as ``kind="demonym"`` resolved to the country at precision 4,
@@ -16,10 +16,10 @@ Decisions worth knowing:
 from __future__ import annotations
 
 from sitrep.errors import InputError
-from sitrep.geoparse.recognise import find_mentions, given_mention
-from sitrep.geoparse.resolve import resolve
+from sitrep.extract.geoparse.recognise import find_mentions, given_mention
+from sitrep.extract.geoparse.resolve import resolve
 from sitrep.models import Place
-from sitrep.nlp import PlaceHints
+from sitrep.extract.nlp import PlaceHints
 
 __all__ = ["PlaceHints", "find_places", "resolve_mentions"]
 

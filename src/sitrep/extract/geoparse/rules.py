@@ -1,14 +1,14 @@
-"""The recognition rules of sitrep/data/geoparse.yaml, compiled once per process."""
+"""The recognition rules of sitrep/extract/lang/en/geoparse.yaml, compiled once per process."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
+from sitrep.extract.lang import resource
 from sitrep.errors import ConfigError
 
 # A capitalised name of one to three words ("Klishchiivka", "Velyka Novosilka", "Nova Kakhovka"), in
@@ -48,10 +48,10 @@ class Rules:
 def rules() -> Rules:
     """The compiled rules; a broken rules file is a configuration error, not a crash mid-document."""
     try:
-        data = yaml.safe_load(resources.files("sitrep.data").joinpath("geoparse.yaml").read_text("utf-8"))
+        data = yaml.safe_load(resource("geoparse.yaml").read_text("utf-8"))
         return _compile(data)
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as error:
-        raise ConfigError(f"sitrep/data/geoparse.yaml cannot be used: {error}; reinstall sitrep") from None
+        raise ConfigError(f"sitrep/extract/lang/en/geoparse.yaml cannot be used: {error}; reinstall sitrep") from None
 
 
 def _compile(data: dict) -> Rules:
