@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/events_real.py candidates [--corpus FILE] [--n 600] [--seed 7] > candidates.tsv
 
-The labels live in src/sitrep/data/events_real.jsonl as stand-off annotations, one per line:
+The labels live in src/sitrep/extract/lang/en/events_real.jsonl as stand-off annotations, one per line:
 ``{"report": <report id>, "start": <char offset>, "end": <char offset>, "label": <sub-type or NONE>}``;
 the sentence is ``text[start:end]`` of that report in the corpus (ISW's daily assessments,
 ../shared/data/corpora/isw-2022-h1/reports.jsonl). No real text is stored in the repository.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "isw-2022-h1" / "reports.jsonl"
-ANNOTATIONS = ROOT / "src" / "sitrep" / "data" / "events_real.jsonl"
+ANNOTATIONS = ROOT / "src" / "sitrep" / "extract" / "lang" / "en" / "events_real.jsonl"
 MIN_CHARS, MAX_CHARS = 40, 400
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a
 # capital, digit or quote; or at a line break.

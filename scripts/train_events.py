@@ -1,25 +1,25 @@
-"""Train the event-typing classifier of sitrep.events on the team's own sentences.
+"""Train the event-typing classifier of sitrep.extract.events on the team's own sentences.
 
     .venv/bin/python scripts/train_events.py [--data FILE] [--out FILE] [--folds 5] [--seed 13] [--sweep]
                                              [--real FILE | --no-real] [--corpus FILE]
 
-Data: src/sitrep/data/events_train.jsonl, one {"text", "label"} per line, written by the team from
+Data: src/sitrep/extract/lang/en/events_train.jsonl, one {"text", "label"} per line, written by the team from
 ACLED's codebook (label: a sub-event type of events.yaml, or NONE); and real sentences of ISW's
 daily assessments labelled by the team, kept as stand-off annotations in
-src/sitrep/data/events_real.jsonl (report id, offsets, label) whose text is read at training time
+src/sitrep/extract/lang/en/events_real.jsonl (report id, offsets, label) whose text is read at training time
 from the shared corpus (../shared/data/corpora/isw-2022-h1/reports.jsonl; see
 scripts/events_real.py). The real sentences are used by default with the default --data; a missing
 corpus is an error (exit 2), never a silent fallback; --no-real trains on the team's sentences
 alone. The reports that feed the claims gold set (day of month % 5 == 3) are never read. No
 evaluation set is read here.
-Features: ``sitrep.events.features`` (words, word pairs, rule cue hits), so training and typing
+Features: ``sitrep.extract.events.features`` (words, word pairs, rule cue hits), so training and typing
 share one definition. Model: multinomial logistic regression with an L2 penalty, fitted by
 full-batch Adam for a fixed number of steps from zero weights; the only randomness is the fold
 split, seeded, so a run is reproducible. Features seen in fewer than MIN_COUNT sentences are
 dropped, which keeps the model file small.
 
 Prints stratified k-fold cross-validation on the training set: the classifier alone, and the
-combined decision (``sitrep.events.decide``: rules and classifier) at the packaged constants;
+combined decision (``sitrep.extract.events.decide``: rules and classifier) at the packaged constants;
 --sweep also prints a grid over L2, NONE_THRESHOLD and DECISIVE_RULE_SCORE, from which those
 constants were chosen. Then trains on every sentence and writes the model JSON.
 """
@@ -35,15 +35,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sitrep import events
+from sitrep.extract import events
 from sitrep.errors import ConfigError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import events_real  # noqa: E402  (scripts/events_real.py: the stand-off real sentences)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "src" / "sitrep" / "data" / "events_train.jsonl"
-OUT = ROOT / "src" / "sitrep" / "data" / events.MODEL_FILE
+DATA = ROOT / "src" / "sitrep" / "extract" / "lang" / "en" / "events_train.jsonl"
+OUT = ROOT / "src" / "sitrep" / "extract" / "lang" / "en" / events.MODEL_FILE
 # A feature must occur in this many training sentences to get weights: a word seen once is mostly
 # a place name, and dropping such words halves the model file at no cost in cross-validated accuracy.
 MIN_COUNT = 2
@@ -57,7 +57,7 @@ SWEEP_NONE = (0.4, 0.5, 0.6, 0.7)
 SWEEP_DECISIVE = (5.0,)
 SWEEP_VETO = (1.01, 0.9, 0.8)
 SWEEP_OVER = (3.0,)
-# The constants of sitrep.events that a cross-validation setting fixes, in the order of a setting.
+# The constants of sitrep.extract.events that a cross-validation setting fixes, in the order of a setting.
 SETTING_NAMES = ("NONE_THRESHOLD", "DECISIVE_RULE_SCORE", "NONE_VETO", "RULE_OVER_NO_EVENT")
 WEIGHT_DECIMALS = 4
 
@@ -136,7 +136,7 @@ def macro_f1(gold: list[str], predicted: list[str], labels: list[str]) -> float:
 
 
 def combined(texts: list[str], model: events.EventModel, setting: tuple[float, ...]) -> list[str]:
-    """sitrep.events.decide's labels with the given constants (SETTING_NAMES order)."""
+    """sitrep.extract.events.decide's labels with the given constants (SETTING_NAMES order)."""
     names = SETTING_NAMES
     saved = [getattr(events, name) for name in names]
     for name, value in zip(names, setting):
@@ -201,7 +201,7 @@ def write_model(model: events.EventModel, path: Path, examples: int) -> None:
     names = sorted(model.index, key=model.index.get)
     payload = {
         "version": 1,
-        "about": "sitrep.events classifier; written by scripts/train_events.py from events_train.jsonl "
+        "about": "sitrep.extract.events classifier; written by scripts/train_events.py from events_train.jsonl "
                  "and the stand-off real sentences of events_real.jsonl",
         "trained_on": examples, "l2": L2, "steps": STEPS, "min_count": MIN_COUNT,
         "labels": list(model.labels), "features": names,

@@ -1,4 +1,4 @@
-"""Event typing: ACLED sub-type, mode and status of team-written sentences (sitrep.events)."""
+"""Event typing: ACLED sub-type, mode and status of team-written sentences (sitrep.extract.events)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def nlp(settings):
 
 @pytest.mark.parametrize(("text", "subtype", "mode", "status"), CASES, ids=[c[0][:48] for c in CASES])
 def test_classify_team_sentences(nlp, text, subtype, mode, status):
-    from sitrep.events import classify_text
+    from sitrep.extract.events import classify_text
 
     typing = classify_text(nlp, text)
     if subtype is None:
@@ -150,7 +150,7 @@ def test_classify_team_sentences(nlp, text, subtype, mode, status):
 
 
 def test_event_types_are_acleds(nlp):
-    from sitrep.events import subtypes
+    from sitrep.extract.events import subtypes
 
     by_type: dict[str, int] = {}
     for subtype in subtypes().values():
@@ -161,7 +161,7 @@ def test_event_types_are_acleds(nlp):
 
 
 def test_trigger_offsets_point_at_the_trigger_in_the_doc(nlp):
-    from sitrep.events import classify
+    from sitrep.extract.events import classify
 
     doc = nlp("The weather was calm. Russian forces shelled Kherson overnight.")
     sentence = list(doc.sents)[1]
@@ -173,13 +173,13 @@ def test_trigger_offsets_point_at_the_trigger_in_the_doc(nlp):
 
 @pytest.mark.parametrize("text", ["", "   ", "\u200b", "!!!", "1234 5678", "x" * 5000])
 def test_odd_input_is_uncoded_not_a_crash(nlp, text):
-    from sitrep.events import classify_text
+    from sitrep.extract.events import classify_text
 
     assert classify_text(nlp, text) is None
 
 
 def test_event_typing_fits_the_record(nlp):
-    from sitrep.events import classify_text
+    from sitrep.extract.events import classify_text
     from sitrep.models import Event
 
     typing = classify_text(nlp, "Ukrainian air defence shot down 14 of 16 Shahed drones overnight.")
@@ -250,7 +250,7 @@ def _training_texts() -> set[str]:
 
 
 def test_training_set_covers_every_subtype_with_known_labels():
-    from sitrep.events import NONE_LABEL, subtypes
+    from sitrep.extract.events import NONE_LABEL, subtypes
 
     import json
 
@@ -262,7 +262,7 @@ def test_training_set_covers_every_subtype_with_known_labels():
 
 
 def test_packaged_model_loads_with_every_label():
-    from sitrep.events import NONE_LABEL, model, subtypes
+    from sitrep.extract.events import NONE_LABEL, model, subtypes
 
     event_model = model()
     assert set(event_model.labels) == set(subtypes()) | {NONE_LABEL}
@@ -274,7 +274,7 @@ def test_packaged_model_loads_with_every_label():
 def test_classifier_types_held_out_team_sentences(text, label):
     import numpy as np
 
-    from sitrep.events import NONE_LABEL, decide, features, model
+    from sitrep.extract.events import NONE_LABEL, decide, features, model
 
     assert text not in _training_texts(), "a held-out sentence leaked into the training set"
     event_model = model()
@@ -287,7 +287,7 @@ def test_classifier_types_held_out_team_sentences(text, label):
 def _tiny_model():
     import numpy as np
 
-    from sitrep.events import EventModel
+    from sitrep.extract.events import EventModel
 
     labels = (AIR, PP, "NONE")
     index = {"drone": 0, "rally": 1, "weather": 2}
@@ -312,7 +312,7 @@ def test_trigger_without_a_cue_is_the_most_telling_word():
 
 
 def test_a_non_event_cue_still_vetoes_what_the_classifier_codes():
-    from sitrep.events import decide
+    from sitrep.extract.events import decide
 
     # a drone word alone would be coded by the tiny model; the factory fire makes it a non-event
     assert decide("A drone filmed the factory fire in Kharkiv.", _tiny_model()) is None
@@ -320,7 +320,7 @@ def test_a_non_event_cue_still_vetoes_what_the_classifier_codes():
 
 def test_read_model_rejects_a_broken_file(tmp_path):
     from sitrep.errors import ConfigError
-    from sitrep.events import read_model
+    from sitrep.extract.events import read_model
 
     broken = tmp_path / "model.json"
     broken.write_text('{"labels": ["Air/drone strike"]', encoding="utf-8")
@@ -342,7 +342,7 @@ def _run_training_script(*args: str):
 def test_training_script_trains_a_usable_model_on_a_tiny_sample(tmp_path):
     import json
 
-    from sitrep.events import features, read_model
+    from sitrep.extract.events import features, read_model
 
     rows = [("A drone struck a fuel depot in Bryansk.", AIR), ("Drones hit a power plant near Odesa.", AIR),
             ("An air strike hit a market in Idlib.", AIR), ("Warplanes bombed a village in Sagaing.", AIR),

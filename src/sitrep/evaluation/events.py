@@ -4,7 +4,7 @@ The gold file (``test_set_final_release_with_labels.tsv``: id, EventSnippet, Sub
 snippet with one of ACLED's 25 sub-event types, in CASE's spelling (ART_MISS_ATTACK, ...), or with
 one of 5 labels outside ACLED (DIPLO, ATTRIB, ORG_CRIME, NATURAL_DISASTER, MAN_MADE_DISASTER).
 
-Scoring: each snippet is typed as one statement (``sitrep.events.score`` over the whole snippet);
+Scoring: each snippet is typed as one statement (``sitrep.extract.events.score`` over the whole snippet);
 the predicted sub-type is mapped to its CASE label, and an uncoded snippet predicts nothing.
 Per-label precision and recall count every snippet, so coding a flood as shelling is a false
 positive for ART_MISS_ATTACK. The headline is the macro-F1 over the 25 ACLED labels; the share of
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitrep.errors import InputError
-from sitrep.events import score, subtypes
+from sitrep.extract.events import score, subtypes
 
 CASE_FILE = "test_set_final_release_with_labels.tsv"
 CASE_COLUMNS = ("id", "EventSnippet", "SubType")

@@ -4,7 +4,7 @@
   nlp.py          paragraphs -> spaCy sentences, tokens and entities
   geoparse/       names, entities and cues -> places resolved in context, with precision and role
   claims.py       sentences -> claims: one per event predicate (clauses.py), each with its source
-                  (attribution.py), ACLED typing (sitrep.events), actors (actors.py), dates
+                  (attribution.py), ACLED typing (sitrep.extract.events), actors (actors.py), dates
                   (timeparse.py) and numbers (numbers.py)
 
 ``sitrep.pipeline.Pipeline`` runs them. Language-specific resources (lexicons, cue lists, time words)

@@ -18,7 +18,7 @@ import re
 from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
 from sitrep.extract.attribution import Attribution, Attributor
 from sitrep.extract.clauses import Predicate, clause_head_at, predicates
-from sitrep.events import EventTyping
+from sitrep.extract.events import EventTyping
 from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
 from sitrep.extract.nlp import Paragraph
 from sitrep.extract.numbers import fatalities, quantities
@@ -192,17 +192,21 @@ def _event_date(sentence, offset: int, typing: EventTyping, clause: tuple[int, i
     start = offset + sentence.start_char
     verb = attribution.verb
     trigger_clause = clause_head_at(sentence, typing.trigger_start)
-    own, statement = [], []
+    own, statement, elsewhere = [], [], []
     for begin, end, when in times:
         position = start + begin
         if verb is not None and _modifies(sentence, offset, position, verb):
             statement.append(when)
         elif clause[0] <= position < clause[1] and clause_head_at(sentence, position - offset) == trigger_clause:
             own.append(when)
+        else:
+            elsewhere.append(when)
     if own:
         return own[0]
     if statement:
         return statement[0]
+    if date is not None and date in elsewhere and date.anchor != "text" and date.precision == "year":
+        return None  # "vehicles built in 1985": a year in another clause dates something else
     return date
 
 

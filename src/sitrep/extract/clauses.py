@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitrep.events import EventTyping, classify, has_cue
+from sitrep.extract.events import EventTyping, classify, has_cue
 
 # Dependencies that make a verb the head of a clause of its own.
 CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl", "ccomp", "pcomp", "parataxis", "acl"})

@@ -123,6 +123,11 @@ def _patterns(base: Rules, raw: dict) -> tuple:
     part = _alternation(base.parts)
     table = [
         ("iso", TIER_POINT, r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+        # "April 12-13", "12-13 April": a range of days (ISW's overnight reports).
+        ("day_range", TIER_POINT, rf"\b(?P<month>{month})\s+(?P<d>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\b"
+                                  rf"(?:,?\s+(?P<y>\d{{4}})\b)?"),
+        ("day_range", TIER_POINT, rf"\b(?P<d>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\s+(?P<month>{month})"
+                                  rf"(?:,?\s+(?P<y>\d{{4}})\b)?"),
         ("day_month", TIER_POINT, rf"\b(?:the\s+)?(?P<d>{ordinal})(?:\s+of)?\s+(?P<month>{month})"
                                   rf"(?:,?\s+(?P<y>\d{{4}})\b)?"),
         ("day_month", TIER_POINT, rf"\b(?P<month>{month})\s+(?:the\s+)?(?P<d>{ordinal})\b(?![.,]?\d)"
@@ -315,6 +320,17 @@ class DateResolver:
             return None
         day = dt.date(year, month, day_of_month)
         return self._finish(day, day, "day", match, sentence, "absolute" if match["y"] else "published")
+
+    def _day_range(self, match, sentence, offset):
+        month = self.rules.months[match["month"].rstrip(".").lower()]
+        first, last = int(match["d"]), int(match["d2"])
+        if not first < last:
+            return None
+        year = int(match["y"]) if match["y"] else self._year_for(month, first)
+        if year is None:
+            return None
+        return self._finish(dt.date(year, month, first), dt.date(year, month, last), "day", match, sentence,
+                            "absolute" if match["y"] else "published")
 
     def _ordinal(self, text: str) -> int:
         text = text.lower()

@@ -1,11 +1,11 @@
 """Event typing: the ACLED event type, sub-event type, mode and status of a statement.
 
-Rules as data: every cue lives in ``data/events.yaml`` and is compiled once. A statement is scored
+Rules as data: every cue lives in ``extract/lang/en/events.yaml`` and is compiled once. A statement is scored
 against each sub-type's cues; a cue of a non-event (a flood, a factory fire, a drug seizure, a
 summit) at least as strong as every event cue leaves it uncoded (``None``). A small classifier
 (logistic regression over words, stems, word pairs and the cue hits, trained by
-scripts/train_events.py on the team's own sentences in ``data/events_train.jsonl``; weights in
-``data/events_model.json``) then picks the sub-type or "no event"; decisive cue combinations keep
+scripts/train_events.py on the team's own sentences in ``extract/lang/en/events_train.jsonl``; weights in
+``extract/lang/en/events_model.json``) then picks the sub-type or "no event"; decisive cue combinations keep
 the rules' choice. The chosen sub-type's cue is the trigger; the mode comes from the lexicon of
 weapons, and the status (asserted, negated, failed, ...) from the dependency parse and sentence
 cues around the trigger. docs/acled-mapping.md documents the mapping, its conventions and the
@@ -21,13 +21,14 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from sitrep.errors import ConfigError
+from sitrep.extract.lang import resource
 
 LEXICON_FILE = "events.yaml"
 MODEL_FILE = "events_model.json"
@@ -175,7 +176,7 @@ def _expand(fragment: str, macros: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The event lexicon, compiled once per process."""
-    raw = yaml.safe_load(resources.files("sitrep.data").joinpath(LEXICON_FILE).read_text("utf-8"))
+    raw = yaml.safe_load(resource(LEXICON_FILE).read_text("utf-8"))
     macros = raw["macros"]
     subtypes, cues = {}, []
     for entry in raw["subtypes"]:
@@ -427,7 +428,7 @@ def read_model(path) -> EventModel:
 @lru_cache(maxsize=1)
 def model() -> EventModel:
     """The packaged event classifier, read once per process."""
-    return read_model(resources.files("sitrep.data").joinpath(MODEL_FILE))
+    return read_model(resource(MODEL_FILE))
 
 
 @lru_cache(maxsize=8)  # one text is checked by the veto, the rules' choice and the features in turn
