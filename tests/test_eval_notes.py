@@ -45,7 +45,7 @@ def test_notes_parse_and_labels_are_acled_names():
     notes = scoring.read_notes(NOTES)
     assert 200 <= len(notes) <= 300
     assert len({note.id for note in notes}) == len(notes)
-    lexicon = yaml.safe_load(resources.files("sitrep.data").joinpath("events.yaml").read_text("utf-8"))
+    lexicon = yaml.safe_load(resources.files("sitrep.extract.lang.en").joinpath("events.yaml").read_text("utf-8"))
     known = {entry["name"]: entry["event_type"] for entry in lexicon["subtypes"]}
     for note in notes:
         assert known.get(note.sub_event_type) == note.event_type, note.id

@@ -222,7 +222,7 @@ def test_case2021_evaluation_metrics_are_proportions(nlp):
 
 # ---------------------------------------------------------------- the classifier
 
-TRAIN_FILE = ROOT / "src" / "sitrep" / "data" / "events_train.jsonl"
+TRAIN_FILE = ROOT / "src" / "sitrep" / "extract" / "lang" / "en" / "events_train.jsonl"
 TRAIN_SCRIPT = ROOT / "scripts" / "train_events.py"
 
 # Held-out team sentences, one or two per major family: written for this test, never in the

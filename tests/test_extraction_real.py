@@ -206,3 +206,33 @@ def test_first_person_side_needs_one_named_opponent():
     assert first_person_side("Our units repelled an attack by Ukrainian nationalists.") == "RU"
     assert first_person_side("Our units repelled Ukrainian attacks and Russian losses were heavy.") == "unknown"
     assert first_person_side("Russian forces shelled Kherson.") == "unknown"
+
+
+# --- analysis, framing and captions ---------------------------------------------------------------------
+
+def test_a_hypothetical_reporting_verb_names_no_speaker(extract):
+    extraction = extract("Caution would demand that Kyiv consolidate its gains before pressing on.",
+                         outlet="Institute for the Study of War")
+    assert extraction.claims[0].source.name == "Institute for the Study of War"
+
+
+def test_a_framing_verb_names_its_speaker(extract):
+    extraction = extract("Russian milbloggers have defined the pullback from Lyman as a regrouping.")
+    assert extraction.claims[0].source.name == "Russian milbloggers"
+
+
+def test_a_nominal_recapture_has_its_taker_and_is_no_plan(extract):
+    event = events(extract("The Ukrainian recapture of Lyman will disrupt Russian supply lines."))[0]
+    assert (event.sub_event_type, event.status) == ("Government regains territory", "asserted")
+    assert event.actor1 is not None and event.actor1.side == "UA"
+
+
+def test_a_participle_describing_a_thing_is_no_event(extract):
+    extraction = extract("A soldier walks past a burned armoured vehicle near Orikhiv.")
+    assert events(extraction) == []
+
+
+def test_a_channels_salute_names_its_side(extract):
+    extraction = extract("Today we hit an enemy ammunition depot in Tokmak. Glory to Ukraine!",
+                         outlet="Steppe Wolves Brigade", channel="telegram")
+    assert extraction.claims[0].source.side == "UA"

@@ -191,6 +191,8 @@ class Attributor:
         return None
 
 
+# Modals that make a reporting verb hypothetical ("would demand", "could say"): no frame.
+MODAL_WORDS = frozenset({"would", "could", "might", "should", "may", "must", "'d"})
 # Channels that speak of "our units" and "the enemy": a unit's or a blogger's own channel.
 FIRST_PERSON_KINDS = frozenset({"military", "milblogger", "unknown"})
 _FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
@@ -203,6 +205,12 @@ _SIDE_NAMES = {
                      r"nationalist formations)\b"),
 }
 _OTHER = {"RU": "UA", "UA": "RU"}
+# A channel's own salute names its side outright.
+_OWN_MARKERS = {
+    "UA": re.compile(r"\b(?:Glory to Ukraine|Slava Ukraini|Glory to the heroes|Defence Forces of Ukraine)\b",
+                     re.IGNORECASE),
+    "RU": re.compile(r"\b(?:Glory to Russia|Slava Rossii|our Motherland Russia|Russian Armed Forces)\b", re.IGNORECASE),
+}
 
 
 def first_person_side(text: str) -> str:
@@ -211,6 +219,9 @@ def first_person_side(text: str) -> str:
     names both or neither, or never says "our"/"we"."""
     if not _FIRST_PERSON.search(text):
         return "unknown"
+    own = [side for side, pattern in _OWN_MARKERS.items() if pattern.search(text)]
+    if len(own) == 1:
+        return own[0]
     named = [side for side, pattern in _SIDE_NAMES.items() if pattern.search(text)]
     return _OTHER[named[0]] if len(named) == 1 else "unknown"
 
@@ -248,6 +259,8 @@ def _reporting_subject(sentence):
     verbs = [token for token in sentence if token.lower_ in lexicon().verbs and token.pos_ in {"VERB", "AUX"}
              and token.dep_ in FRAME_DEPS]
     for verb in sorted(verbs, key=_depth):
+        if any(child.dep_ == "aux" and child.lower_ in MODAL_WORDS for child in verb.children):
+            continue  # "Prudence would demand ...": nobody says anything
         # Only an active subject speaks: "shelling was reported" names no speaker.
         subjects = [child for child in verb.children if child.dep_ == "nsubj"]
         if subjects and subjects[0].pos_ not in {"DET"}:

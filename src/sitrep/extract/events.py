@@ -232,6 +232,12 @@ def score(span) -> Scored | None:
     if not text.strip():
         return None
     decision = decide(text)
+    if decision is not None and _describes_a_thing(span, *decision[2]):
+        # "walks past a burned armoured vehicle": a participle describing a thing is no event; the
+        # text is typed again without it, for any other event it reports.
+        start, end = decision[2]
+        masked = text[:start] + " " * (end - start) + text[end:]
+        decision = decide(masked) if has_cue(masked) else None
     if decision is None:
         return None
     name, value, (start, end) = decision
@@ -246,6 +252,13 @@ def score(span) -> Scored | None:
         mode=_mode(text, start, end, name), status=status,
         trigger=text[start:end], trigger_start=trigger_start, trigger_end=trigger_end)
     return Scored(typing, value)
+
+
+def _describes_a_thing(span, start: int, end: int) -> bool:
+    """Whether the trigger is one participle describing a noun ("a burned vehicle", "the destroyed
+    town"), not an action: adjectival modifiers report no event by themselves."""
+    words = span.doc.char_span(span.start_char + start, span.start_char + end, alignment_mode="expand")
+    return words is not None and len(words) == 1 and words[0].dep_ == "amod" and words[0].tag_ in ("VBN", "JJ")
 
 
 def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
@@ -549,6 +562,8 @@ CONTINUATION_VERBS = frozenset({"stopped", "stop", "ceased", "cease", "abated", 
 def _will(token) -> bool:
     if token is None:
         return False
+    if token.pos_ != "VERB" and token.dep_ in ("nsubj", "nsubjpass"):
+        return False  # "The recapture of Izyum will disrupt ...": the future is the consequence's
     verb = token if token.pos_ == "VERB" else token.head
     return any(child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll") for child in verb.children)
 

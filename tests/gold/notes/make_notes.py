@@ -76,7 +76,7 @@ FIRST_DAY, LAST_DAY = dt.date(2022, 3, 1), dt.date(2024, 12, 31)
 
 # ---------------------------------------------------------------- templates
 # Each: (template id, actor1 side or None, text with {loc}); {border} where a Russian region is named.
-# Sub-event types and their event types are ACLED's names exactly (sitrep/data/events.yaml).
+# Sub-event types and their event types are ACLED's names exactly (sitrep/extract/lang/en/events.yaml).
 SUBTYPES = {
     "Shelling/artillery/missile attack": ("Explosions/Remote violence", 90),
     "Air/drone strike": ("Explosions/Remote violence", 40),
