@@ -288,27 +288,38 @@ def _status(status: str, date: EventDate | None, published: dt.date | None) -> s
 def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, int], trigger: int,
                  paragraph_start: int) -> int | None:
     """The event's place: the most precise resolved location in its clause, nearest the trigger; else a
-    destination or a containing region named there; else the last settlement named before it (see
-    below). Places that name the speaker's seat, an axis, an origin or a river never are."""
+    destination named there; else the same in the rest of the sentence; else a containing region, then
+    a starting point; else the last settlement named before it (see below). A speaker's seat, an axis,
+    a reference point or a river never is."""
     located = [(index, place) for index, place in usable
                if place.kind == "toponym" and place.precision is not None
                and (place.precision < 4 or _LOCATIVE_BEFORE.search(sentence.doc.text, 0, place.start - paragraph_start))]
     sentence_span = (paragraph_start + sentence.start_char, paragraph_start + sentence.end_char)
     windows = [clause] if clause == sentence_span else [clause, sentence_span]
-    unmapped = False  # the clause names its place, but the gazetteer cannot put it on the map
-    for roles in (LOCATION_ROLES, ("destination",), ("region",)):
-        for start, end in windows:
-            inside = [(index, place) for index, place in located
-                      if start <= place.start < end and place.role in roles]
-            if inside:
-                return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0]
-            unmapped = unmapped or (roles is LOCATION_ROLES and any(
-                start <= place.start < end and place.kind == "toponym" and place.role in roles for _, place in usable))
-        if unmapped and roles == ("destination",):
-            # Only the region the unmapped place lies in can stand for it ("Klishchiivka, Donetsk region").
-            regions = [index for index, place in located if place.role == "region"
-                       and windows[-1][0] <= place.start < windows[-1][1]]
-            return regions[0] if regions else None
+
+    def best(window: tuple[int, int], roles) -> int | None:
+        inside = [(index, place) for index, place in located
+                  if window[0] <= place.start < window[1] and place.role in roles]
+        return min(inside, key=lambda item: (item[1].precision, abs(item[1].start - trigger)))[0] if inside else None
+
+    # The clause's own location, else where its movement went ("toward Mykolaiv"); then the same in
+    # the rest of the sentence.
+    for window in windows:
+        for roles in (LOCATION_ROLES, ("destination",)):
+            found = best(window, roles)
+            if found is not None:
+                return found
+            if roles is LOCATION_ROLES and any(window[0] <= place.start < window[1] and place.kind == "toponym"
+                                               and place.role in roles for _, place in usable):
+                # The clause names its place, but the gazetteer cannot put it on the map: only the region
+                # it lies in can stand for it ("Klishchiivka, Donetsk region").
+                return best(windows[-1], ("region",))
+    # Then a containing region, then a starting point ("a ground offensive from Izyum" is fought near it).
+    for roles in (("region",), ("origin",)):
+        for window in windows:
+            found = best(window, roles)
+            if found is not None:
+                return found
     if any(start <= place.start < end and place.role in NOT_HERE_ROLES for _, place in usable for start, end in windows):
         return None  # "unable to advance south from Izyum": the clause places itself, only not at a location
     # "the village", or a sentence that goes on about the fighting a paragraph has placed: the last

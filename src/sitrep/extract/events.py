@@ -254,11 +254,22 @@ def score(span) -> Scored | None:
     return Scored(typing, value)
 
 
+# Nouns that name an event themselves: a participle before them ("repelled attacks") is part of the event.
+EVENT_NOUNS = frozenset({"attack", "attacks", "assault", "assaults", "offensive", "offensives", "operation",
+                         "operations", "strike", "strikes", "airstrike", "airstrikes", "shelling", "fire", "advance",
+                         "advances", "attempt", "attempts", "counterattack", "counterattacks", "raid", "raids",
+                         "clash", "clashes", "fighting", "battle", "battles", "bombardment", "push", "pushes"})
+
+
 def _describes_a_thing(span, start: int, end: int) -> bool:
     """Whether the trigger is one participle describing a noun ("a burned vehicle", "the destroyed
     town"), not an action: adjectival modifiers report no event by themselves."""
     words = span.doc.char_span(span.start_char + start, span.start_char + end, alignment_mode="expand")
-    return words is not None and len(words) == 1 and words[0].dep_ == "amod" and words[0].tag_ in ("VBN", "JJ")
+    if words is None or len(words) != 1:
+        return False
+    word = words[0]
+    # "repelled attacks", "failed assaults": the participle qualifies an event noun, which is the event.
+    return word.dep_ == "amod" and word.tag_ == "VBN" and word.head.lower_ not in EVENT_NOUNS
 
 
 def decide(text: str, event_model: EventModel | None = None) -> Decision | None:

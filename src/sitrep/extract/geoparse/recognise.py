@@ -23,6 +23,8 @@ from sitrep.extract.geoparse.roles import ORGANISATION_LABELS, assign_uses
 from sitrep.extract.geoparse.rules import CUE_WINDOW, NAME, SUFFIX_WINDOW, Rules, rules
 from sitrep.extract.nlp import PlaceHints
 
+# How many names a list may hold before a known place ("A, B, C and <place>").
+MAX_LISTED = 12
 # An all-capital word this short is an acronym (NATO, CNN, BJP) unless spaCy calls it a place.
 ACRONYM_MAX_CHARS = 5
 
@@ -79,6 +81,9 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
         for mention in found:
             if not taken.overlaps(mention.start, mention.end):
                 taken.add(mention)
+    for mention in _listed_before(text, taken.sorted(), hints):
+        if not taken.overlaps(mention.start, mention.end):
+            taken.add(mention)
     mentions = taken.sorted()
     for mention in mentions:
         if mention.source != "demonym":
@@ -309,6 +314,28 @@ def _apposition_mentions(text: str, gazetteer) -> list[Mention]:
             if phrase and phrase.lower() not in short:
                 mentions.append(Mention(start, end, phrase.lower(), "cue"))
     return mentions
+
+
+_LISTED_BEFORE = re.compile(rf"(?P<name>{NAME})(?:,\s+(?:and\s+)?|\s+and\s+)$")
+
+
+def _listed_before(text: str, mentions: list[Mention], hints: PlaceHints) -> list[Mention]:
+    """"shelled Dibrovne, Krasnopillya, and Mazanivka": a capitalised name listed right before a place
+    is a place too, whether or not the parse tagged it (resolution says when it cannot be found)."""
+    found: list[Mention] = []
+    for mention in mentions:
+        if mention.source == "demonym":
+            continue
+        end = mention.start
+        for _ in range(MAX_LISTED):
+            match = _LISTED_BEFORE.search(text, max(0, end - 80), end)
+            if match is None or not is_named(text, match.start("name"), match.end("name"), hints) \
+                    or text[match.start("name"):match.end("name")].lower() in _stop_words():
+                break
+            start, stop, phrase = _strip(text, match.start("name"), match.end("name"))
+            found.append(Mention(start, stop, phrase.lower(), "cue"))
+            end = match.start("name")
+    return found
 
 
 def _demonym_mentions(text: str, demonyms: dict) -> list[Mention]:

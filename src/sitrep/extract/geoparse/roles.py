@@ -75,11 +75,13 @@ def role_rules() -> RoleRules:
         raw = yaml.safe_load(resource("geoparse.yaml").read_text("utf-8"))["roles"]
         return RoleRules(
             # "the Vasylivka-Berestove direction": the first name of a pair is on the axis too.
-            axis_after=re.compile(rf"^(?:[-–][A-Z][\w'’]*(?:[-–][A-Z][\w'’]*)?)?(?:'s|’s)?\s+"
+            axis_after=re.compile(rf"^(?:[-–][A-Z][\w'’]*(?:[-–][A-Z][\w'’]*)?)?(?:'s|’s)?"
+                                  rf"(?:\s*,?\s+(?:and|or)\s+(?:the\s+)?[A-Z][\w'’-]*)?\s+"
                                   rf"(?:{_alternation(raw['axis_suffixes'])})\b", re.IGNORECASE),
             water_after=re.compile(rf"^\s+(?:{_alternation(raw['water_suffixes'])})\b", re.IGNORECASE),
             axis_own=re.compile(rf"\s(?:{_alternation(raw['axis_suffixes'])})$", re.IGNORECASE),
-            water_own=re.compile(rf"\s(?:{_alternation(raw['water_suffixes'])})$", re.IGNORECASE),
+            water_own=re.compile(rf"(?:\s(?:{_alternation(raw['water_suffixes'])})|"
+                                 rf"(?<![\w-])(?:{_alternation(raw['water_names'])}))$", re.IGNORECASE),
             origin_before=re.compile(rf"\b(?:{_alternation(raw['origin_cues'])})\s+(?:the\s+)?(?:\w+\s+)?$",
                                      re.IGNORECASE),
             destination_before=re.compile(rf"\b(?:{_alternation(raw['destination_cues'])})\s+(?:the\s+)?$",
