@@ -31,6 +31,13 @@ REGION_NAMED_BONUS = 3.0
 # unambiguous places: about 0.3 at 100 km, 1 at 1,000 km and 2 at 10,000 km.
 DISTANCE_WEIGHT = 1.0
 DISTANCE_SCALE_KM = 100.0
+# Local context: settlements picked without context within LOCAL_WINDOW_CHARS of a mention (about a
+# paragraph) pull its candidates toward them: LOCAL_WEIGHT * log10(1 + km / LOCAL_SCALE_KM) off the
+# score, about 0.5 at 50 km and 1.1 at 300 km. A report that runs along the whole front (ISW's) has
+# its document median somewhere in between; each paragraph is about one sector.
+LOCAL_WINDOW_CHARS = 500
+LOCAL_WEIGHT = 1.0
+LOCAL_SCALE_KM = 25.0
 # A candidate this close to that median point counts as supported by context.
 NEAR_ANCHOR_KM = 300.0
 # A mention informs the context only when its leading candidate beats the runner-up by this much on
@@ -90,6 +97,9 @@ class Context:
     countries: dict[str, set[str]]
     regions: dict[tuple[str, str], set[str]]
     anchor: tuple[float, float] | None
+    # (offset, name, lat, lon) of each settlement a mention picks without context: the local context
+    # of nearby mentions (a paragraph of a front-wide report is about one sector).
+    local: list[tuple[int, str, float, float]] = field(default_factory=list)
 
     def names_country(self, country: str | None, asking: str) -> bool:
         return bool(self.countries.get(country, set()) - {asking})
@@ -279,6 +289,7 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
     countries: dict[str, set[str]] = {}
     regions: dict[tuple[str, str], set[str]] = {}
     points = []
+    local: list[tuple[int, str, float, float]] = []
     for is_mention, item in [*((True, item) for item in looked), *((False, item) for item in extra)]:
         pick = _provisional(item)
         if item.mention.confirm and not _stands_alone(pick, item.mention.confirm):
@@ -291,8 +302,10 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
             regions.setdefault((pick.country, pick.admin1), set()).add(item.mention.name)
         if is_mention and not _coarse(pick):
             points.append((pick.lat, pick.lon))
+            if lookup.is_settlement(pick):
+                local.append((item.mention.start, item.mention.name, pick.lat, pick.lon))
     anchor = (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)) if points else None
-    return Context(countries, regions, anchor)
+    return Context(countries, regions, anchor, local)
 
 
 def _name_prior(item: Lookup):
@@ -345,9 +358,16 @@ def _coarse(entry) -> bool:
     return lookup.is_country(entry) or lookup.is_continent(entry)
 
 
-def _score(entry, document: Context, asking: str, name_prior=lookup.prior) -> tuple[float, bool]:
+def _score(entry, document: Context, asking: str, name_prior=lookup.prior, position: int | None = None
+           ) -> tuple[float, bool]:
     """The candidate's score and whether anything else in the document supports it."""
     score = name_prior(entry)
+    if position is not None:
+        nearby = [(lat, lon) for offset, name, lat, lon in document.local
+                  if name != asking and abs(offset - position) <= LOCAL_WINDOW_CHARS]
+        if nearby:
+            distance = min(_distance_km(point, (entry.lat, entry.lon)) for point in nearby)
+            score -= LOCAL_WEIGHT * math.log10(1 + distance / LOCAL_SCALE_KM)
     supported = False
     if document.names_country(entry.country, asking) and not _coarse(entry):
         score += COUNTRY_NAMED_BONUS
@@ -377,7 +397,7 @@ def choose(item: Lookup, document: Context):
     if not item.entries:
         return None
     name_prior = _name_prior(item)
-    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior), index)
+    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start), index)
                      for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
     (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
     if not supported and best - runner_up < AMBIGUITY_MARGIN:
