@@ -417,7 +417,12 @@ def assign_roles(sentence, actors: list[Actor], trigger_index: int | None) -> tu
         role, governor = _role(span.root, catalogue.attack_words) if span is not None else (None, None)
         readings.append(_Reading(position, actor, role, governor, span.root.i if span is not None else None))
     reporting = _reporting_verbs()
-    usable = [r for r in readings if r.governor is None or r.governor.lower_ not in reporting or r.governor == trigger]
+    # The subject of a reporting verb is no actor ("..., the military said"), unless the event is the
+    # verb's own subjectless complement: "Ukrainian forces reported destroying a bridge".
+    doer_reports = trigger is not None and trigger.head.lower_ in reporting and \
+        not any(child.dep_ in SUBJECT_DEPS for child in trigger.children) and trigger.dep_ in ("xcomp", "ccomp", "dobj")
+    usable = [r for r in readings if r.governor is None or r.governor.lower_ not in reporting or r.governor == trigger
+              or (doer_reports and r.governor == trigger.head)]
     actor1 = _closest(usable, "agent", trigger, exclude=None)
     actor2 = _closest(usable, "target", trigger, exclude=actor1)
     actor1 = actor1 or _by_order(usable, trigger, exclude=actor2, want_agent=True)

@@ -54,6 +54,9 @@ NOT_HERE_ROLES = frozenset({"origin", "axis", "reference", "water"})
 # an actor or an owner ("Ukraine was taking ground", "Ukraine's eastern Donbas region").
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within|into|over|on|at)\s+(?:the\s+)?(?:\w+\s+)?$",
                               re.IGNORECASE)
+# Triggers whose subject stopped an attack: the event (a failed attack) belongs to the other side.
+_REPELLED = re.compile(r"\b(?:repel|repuls|beat(?:en)? back|beat off|fend(?:ed)? off|fought off|thwart|held off|"
+                       r"hold off|foil|repel+ed)", re.IGNORECASE)
 # What joins the places of a list: "A, B and C".
 # A name that the gazetteer did not know may stand in the list between two places ("A, Hryhorivka, B").
 _LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as)\s+|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){1,7}")
@@ -153,6 +156,9 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     offset = paragraph.start
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
     actor1, actor2 = _opponent(actor1, actor2, typing.event_type)
+    if typing.status == "failed" and _REPELLED.search(typing.trigger or ""):
+        # "Ukrainian forces repelled Russian assaults": the failed attack is the attacker's (actor1).
+        actor1, actor2 = actor2, actor1
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char)
              if clause[0] <= quantity.start < clause[1]]
     date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
