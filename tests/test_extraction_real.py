@@ -236,3 +236,33 @@ def test_a_channels_salute_names_its_side(extract):
     extraction = extract("Today we hit an enemy ammunition depot in Tokmak. Glory to Ukraine!",
                          outlet="Steppe Wolves Brigade", channel="telegram")
     assert extraction.claims[0].source.side == "UA"
+
+
+# --- who acts ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, side", [
+    ("Ukrainian partisans blew up a car of a collaborator with an IED in Tokmak.", "UA"),
+    ("A tractor hit a Russian landmine near Vysokopillia.", "RU"),           # the mine's owner
+    ("A farmer stepped on a Russian anti-personnel mine in Izium.", "RU"),
+    ("Ukrainian sappers defused an unexploded Russian shell in Balakliia.", "UA"),
+    ("Russian and Ukrainian forces clashed near Bilohorivka.", "RU"),          # the first of the pair
+    ("The General Staff said Ukrainian forces repulsed Russian assaults on Marinka.", "RU"),  # the attacker
+])
+def test_actor1_side(extract, text, side):
+    event = events(extract(text))[0]
+    assert event.actor1 is not None and event.actor1.side == side
+
+
+def test_an_unnamed_doer_is_shared_with_the_same_incident():
+    # "Russian forces detained the village head; his whereabouts are unknown": two events, one doer.
+    from sitrep.extract.claims import _share_actors
+    from sitrep.models import Actor, Event, EventDate
+
+    day = EventDate(start=PUBLISHED, end=PUBLISHED, precision="day")
+    russia = Actor(name="Armed Forces of the Russian Federation", side="RU")
+    arrest = Event(event_type="Protests", sub_event_type="Arrests", actor1=russia, place=3, date=day)
+    missing = Event(event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance",
+                    place=3, date=day)
+    elsewhere = missing.model_copy(update={"place": 5})
+    shared = _share_actors([missing, arrest, elsewhere])
+    assert shared[0].actor1 == russia and shared[2].actor1 is None

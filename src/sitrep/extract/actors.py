@@ -313,12 +313,19 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+_PAIRED_FORCES = re.compile(r"\s+(?:and|or)\s+(?:Russian|Ukrainian|Belarusian)\s+(?:forces|troops|units|soldiers|army|military)\b")
+
+
 def _demonym_names_attacker(text: str, match: _Match, attack_words: frozenset[str]) -> bool:
     """Whether a country adjective is followed, within a few words, by an attack word."""
     if text[match.end:match.end + 1] == "-":  # "Russian-made", "Ukrainian-controlled"
         return False
     words = _WORD.findall(text[match.end:match.end + 60])[:ATTACK_WINDOW]
-    return any(word.lower() in attack_words for word in words)
+    if any(word.lower() in attack_words for word in words):
+        return True
+    # "Russian and Ukrainian forces clashed": the first people of a pair of forces is an actor too.
+    pair = _PAIRED_FORCES.match(text, match.end)
+    return pair is not None
 
 
 def _country_acts(sentence, match: _Match, attack_words: frozenset[str]) -> bool:
@@ -476,6 +483,10 @@ DEED_NOUNS = frozenset({"conquest", "capture", "seizure", "recapture", "takeover
                         "advances", "withdrawal", "retreat", "liberation", "invasion", "strike", "strikes",
                         "shelling", "bombardment", "push", "breakthrough"})
 HOLDER_NOUNS = frozenset({"control", "hands", "grip"})
+# Weapons whose owner is the attacker wherever the weapon stands in the sentence.
+WEAPON_NOUNS = frozenset({"mine", "mines", "landmine", "landmines", "shell", "shells", "missile", "missiles",
+                          "rocket", "rockets", "drone", "drones", "bomb", "bombs", "ied", "ieds", "munition",
+                          "munitions", "grenade", "grenades", "mortar", "mortars"})
 
 
 def _role(token, attack_words: frozenset[str]) -> tuple[str | None, object | None]:
@@ -488,6 +499,8 @@ def _role(token, attack_words: frozenset[str]) -> tuple[str | None, object | Non
             return None, token
         if dep == "poss" and head.lower_ in DEED_NOUNS:
             return "agent", head  # "Wagner's conquest of it", "Ukraine's recapture of Izyum"
+        if dep in MODIFIER_DEPS and head.lower_ in WEAPON_NOUNS:
+            return "agent", head  # "stepped on a Russian mine": whoever laid or fired it acts
         if dep in MODIFIER_DEPS or dep in ("conj", "appos", "compound"):
             owns_attack = owns_attack or (dep in MODIFIER_DEPS and head.lower_ in attack_words)
             token = head

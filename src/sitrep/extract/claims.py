@@ -114,8 +114,23 @@ def _events(document: Document, paragraph: Paragraph, sentence, attribution: Att
         if events and any(_same_occasion(event, other, named) for other in events):
             continue  # "killed two civilians when artillery hit the street": one event, told twice
         events.extend(_each_listed_place(event, places, document.text, clause))
+    events = _share_actors(events)
     kept = events[:MAX_EVENTS_PER_SENTENCE]
     return kept, more + len(events) - len(kept)
+
+
+def _share_actors(events: list[Event]) -> list[Event]:
+    """An event of the sentence without a named actor takes the actor of another of its events at the
+    same place and time: "Russian forces detained the village head; his whereabouts are unknown"."""
+    shared = []
+    for event in events:
+        if event.actor1 is None:
+            donor = next((other for other in events if other is not event and other.actor1 is not None
+                          and other.place == event.place and other.date == event.date), None)
+            if donor is not None:
+                event = event.model_copy(update={"actor1": donor.actor1, "actor2": event.actor2 or donor.actor2})
+        shared.append(event)
+    return shared
 
 
 def _same_occasion(event: Event, other: Event, names_actor: bool) -> bool:
