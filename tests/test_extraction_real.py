@@ -266,3 +266,23 @@ def test_an_unnamed_doer_is_shared_with_the_same_incident():
     elsewhere = missing.model_copy(update={"place": 5})
     shared = _share_actors([missing, arrest, elsewhere])
     assert shared[0].actor1 == russia and shared[2].actor1 is None
+
+
+# --- a lone village in a short post; pen names; datelines without a date ------------------------------
+
+def test_a_village_named_only_in_a_short_post_is_found(extract):
+    extraction = extract("Kurdiumivka, morning report.\n\nOur assault groups took two more houses in the south of "
+                         "Kurdiumivka.", outlet="Steppe Wolves Brigade", channel="telegram")
+    assert [p.name for p in extraction.places if p.role == "location"].count("Kurdyumivka") == 2
+
+
+def test_a_place_dateline_without_a_date_is_removed(extract):
+    extraction = extract("ORIKHIV, Ukraine — Two civilians were wounded when a shell hit a house in Orikhiv.")
+    assert extraction.document.removed[0].reason == "dateline"
+    assert extraction.document.text.startswith("Two civilians")
+
+
+def test_a_unit_moving_to_a_village_is_not_there(extract):
+    extraction = extract("Our artillery hit a column in Tokmak that was preparing to move to Robotyne.")
+    assert role_of(extraction, "Robotyne") == "destination"
+    assert place_of(extraction, events(extraction)[0]).name == "Tokmak"

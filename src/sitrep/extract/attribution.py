@@ -284,6 +284,9 @@ def _name_and_role(head) -> tuple[str, str | None]:
         role = head.doc[head.left_edge.i: named.left_edge.i].text.strip(" ,;")
         name = head.doc[named.left_edge.i: named.right_edge.i + 1].text.strip(" ,;")
         return name, role or None
+    alias = _writes_as(head)
+    if alias is not None:
+        return alias
     skipped = set()
     role = None
     for child in head.children:
@@ -299,6 +302,26 @@ def _name_and_role(head) -> tuple[str, str | None]:
         tokens = [token for token in tokens if token.i > commas[-1]]
     name = head.doc[tokens[0].i: tokens[-1].i + 1].text if tokens else head.text
     return name.strip(" ,"), role
+
+
+# Verbs of a pen name: "a Russian military blogger who writes as Southern Front Z".
+PEN_NAME_VERBS = frozenset({"writes", "wrote", "posts", "posted", "publishes", "blogs", "goes", "calls"})
+
+
+def _writes_as(head) -> tuple[str, str] | None:
+    """(pen name, description) when the subject is described by a relative clause naming its pen name."""
+    for clause in head.children:
+        if clause.dep_ != "relcl" or clause.lower_ not in PEN_NAME_VERBS:
+            continue
+        for preposition in clause.children:
+            if preposition.lower_ == "as":
+                objects = [child for child in preposition.children if child.dep_ == "pobj"]
+                if objects:
+                    name = head.doc[objects[0].left_edge.i: objects[0].right_edge.i + 1].text.strip(" ,;\"'“”")
+                    role = head.doc[head.left_edge.i: head.i + 1].text.strip(" ,;")
+                    if name and name[0].isupper():
+                        return name, role
+    return None
 
 
 def make_source(name: str, role: str | None, channel: str | None) -> Source:

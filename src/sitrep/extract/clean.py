@@ -50,7 +50,7 @@ class Rules:
 def load_rules() -> Rules:
     raw = yaml.safe_load(resource("cleaning.yaml").read_text("utf-8"))
     flags = re.IGNORECASE
-    datelines = [(rule["name"], re.compile(rule["pattern"], flags if rule["name"] != "wire-dateline" else 0))
+    datelines = [(rule["name"], re.compile(rule["pattern"], flags if rule["name"] not in CASE_SENSITIVE_DATELINES else 0))
                  for rule in raw["datelines"]]
     boilerplate = [(rule["reason"], re.compile(rule["pattern"], flags)) for rule in raw["boilerplate"]]
     return Rules(datelines, boilerplate, _caption_pattern(raw["captions"]))
@@ -101,6 +101,8 @@ def clean(document: Document) -> Document:
     })
 
 
+# Datelines whose place must be written in capitals: matched case-sensitively.
+CASE_SENSITIVE_DATELINES = frozenset({"wire-dateline", "place-dateline"})
 # A wire story carried this many days after its dateline keeps the dateline's day as its own.
 DATELINE_LAG_DAYS = 7
 
@@ -129,6 +131,8 @@ def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
             continue
         removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
         first.text = first.text[match.end():].strip()
+        if "date" not in match.groupdict():
+            return None  # a place dateline: nothing to date the report by
         date = _parse_dateline_date(match.group("date"), published)
         if date is None and _YEAR.search(match.group("date")):  # a full date, yet not a day that exists
             log.warning("%s: dropped the dateline date %r, which is not a valid date; the document is kept",

@@ -60,6 +60,8 @@ class Mention:
     within: list[int] = field(default_factory=list)
     # Index of a place that an appositive names as this one's neighbour ("X, a settlement east of Y").
     near_to: int | None = None
+    # Right after a locative word ("in", "near", "of" ...) or heading a line ("Robotyne, evening report.").
+    locative: bool = False
 
     @property
     def kind(self) -> Literal["toponym", "demonym"]:
@@ -84,10 +86,17 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
     for mention in _listed_before(text, taken.sorted(), hints):
         if not taken.overlaps(mention.start, mention.end):
             taken.add(mention)
+    for mention in _same_name_elsewhere(text, taken.sorted()):
+        if not taken.overlaps(mention.start, mention.end):
+            taken.add(mention)
     mentions = taken.sorted()
+    persons = _entity_spans(hints, rule.person_labels)
     for mention in mentions:
         if mention.source != "demonym":
             assign_role(text, mention, rule)
+            mention.locative = not _covered(persons, mention.start, mention.end) and bool(_LOCATIVE_BEFORE.search(text, max(0, mention.start - 24), mention.start)
+                                    or _HEADING.match(text, _line_start(text, mention.start)) and
+                                    _line_start(text, mention.start) == mention.start)
     assign_uses(text, mentions, _entity_spans(hints, ORGANISATION_LABELS))
     return mentions
 
@@ -314,6 +323,29 @@ def _apposition_mentions(text: str, gazetteer) -> list[Mention]:
             if phrase and phrase.lower() not in short:
                 mentions.append(Mention(start, end, phrase.lower(), "cue"))
     return mentions
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|of|from|to|towards?|outside|around|into|by)\s+(?:the\s+)?$",
+                              re.IGNORECASE)
+_HEADING = re.compile(rf"{NAME}\s*[,.:!—–-]")
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
+
+
+def _same_name_elsewhere(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name the document uses as a place once is a place wherever it stands in the same spelling
+    ("Robotyne." as a post's first line, which the parse does not tag): one sense per discourse. Only
+    sure mentions count (not weak gazetteer matches), and only multi-letter capitalised names."""
+    sure = {text[m.start:m.end]: m for m in mentions
+            if m.source in ("gazetteer", "entity", "cue") and m.confirm is None and m.end - m.start >= 4
+            and text[m.start].isupper()}
+    found = []
+    for surface, model in sure.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+            found.append(Mention(match.start(), match.end(), model.name, model.source, model.role))
+    return found
 
 
 _LISTED_BEFORE = re.compile(rf"(?P<name>{NAME})(?:,\s+(?:and\s+)?|\s+and\s+)$")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from sitrep.extract.geoparse import lookup
+from sitrep.extract.geoparse.rules import rules
 from sitrep.extract.geoparse.recognise import Mention
 from sitrep.models import Place
 
@@ -443,14 +444,20 @@ def _confirmed(entry, document: Context, asking: str, confirm: str) -> bool:
         return False
     if document.names_region((entry.country, entry.admin1), asking):
         return True
-    return document.anchor is not None and _distance_km(document.anchor, (entry.lat, entry.lon)) <= NEAR_ANCHOR_KM
+    if document.anchor is not None and _distance_km(document.anchor, (entry.lat, entry.lon)) <= NEAR_ANCHOR_KM:
+        return True
+    return False
 
 
 def _place(text: str, item: Lookup, document: Context) -> Place | None:
     """The Place of a looked-up mention; None for a weak match that nothing confirms."""
     mention = item.mention
     entry = choose(item, document) if item.entries else None
-    if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm):
+    if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm) and \
+            not (mention.locative and entry is not None and entry.country in rules().theatre_countries):
+        # A weak match stays unless something confirms it; in the war's own country a name right after
+        # a locative word ("in the centre of Robotyne") or heading a line ("Robotyne, evening report.")
+        # is confirmed by that.
         return None
     base = dict(mention=text[mention.start:mention.end], start=mention.start, end=mention.end,
                 kind=mention.kind, candidates=item.named, role=None if mention.kind == "demonym" else mention.use)

@@ -42,6 +42,7 @@ class Rules:
     actor_pattern: re.Pattern[str]      # any actor name, in lower-case text
     equipment_pattern: re.Pattern[str]  # "bradley vehicles", "leopards", in lower-case text
     cue_names: tuple[tuple[re.Pattern[str], str], ...]  # (pattern with a `name` group, role)
+    theatre_countries: frozenset[str] = frozenset()  # where a locative word confirms a weak match
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +78,7 @@ def _compile(data: dict) -> Rules:
         district_after=re.compile(rf"^\s+(?:{district})\b", re.IGNORECASE),
         coordinated_regions=re.compile(
             rf"(?:(?:\s*,\s*{NAME})*\s*,?\s+(?:and|or|&)\s+{NAME})?\s+(?i:{plural})\b"),
+        theatre_countries=frozenset(data.get("theatre_countries") or []),
         actor_pattern=re.compile(_alternation(data["actor_names"])),
         equipment_pattern=re.compile(rf"\b(?:{_alternation(data['equipment_names'])})"
                                      rf"(?:s\b|\s+(?:{_alternation(data['equipment_nouns'])})\b)"),
