@@ -28,7 +28,6 @@ Counting rules:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 import statistics
@@ -38,8 +37,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitrep.errors import InputError
 from sitrep.evaluation.claims import ACLED_SUBTYPES, Score
+from sitrep.evaluation.jsonlines import read_records
 
 DEFAULT_NOTES = Path("tests/gold/notes/notes.jsonl")
 PUBLISHED_AFTER = dt.timedelta(days=7)
@@ -117,25 +116,7 @@ def parse_note(data: dict) -> Note:
 
 def read_notes(path: Path | str) -> list[Note]:
     """The notes, one JSON object a line; a bad line is an InputError naming the file and line."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot read the notes ({error}); pass a notes file such as "
-                                    f"{DEFAULT_NOTES}") from None
-    notes = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            notes.append(parse_note(json.loads(line)))
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}:{number}", f"not valid JSON ({error.msg})") from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise InputError(f"{path}:{number}", f"bad note: {error}") from None
-    if not notes:
-        raise InputError(str(path), "the file holds no notes")
-    return notes
+    return read_records(path, lambda data, _line: parse_note(data), "note", f"pass a notes file such as {DEFAULT_NOTES}")
 
 
 def note_document(note: Note, source: str = "notes.jsonl"):

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from sitrep.errors import InputError
+from sitrep.evaluation.jsonlines import read_records
 from sitrep.evaluation.claims import ACLED_SUBTYPES, Score, names_match, normalise_place
 from sitrep.models import DatePrecision, Document, Extraction, Side, SourceKind, Status
 
@@ -95,27 +96,13 @@ def split_of(doc: str) -> str | None:
 
 def read_gold(path: Path | str = DEFAULT_GOLD) -> list[GoldSentence]:
     """The annotation lines; a line that is not a JSON object with the fields is an InputError."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot read the gold set ({error}); pass --gold PATH") from None
-    gold: list[GoldSentence] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            gold.append(GoldSentence(doc=str(record["doc"]), start=int(record["start"]), end=int(record["end"]),
-                                     split=str(record["split"]), events=tuple(record["events"]),
-                                     source=dict(record["source"]), line=number))
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}:{number}", f"not valid JSON ({error.msg})") from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise InputError(f"{path}:{number}", f"not a gold sentence ({error!r})") from None
-    if not gold:
-        raise InputError(str(path), "the gold set holds no sentences")
-    return gold
+    return read_records(path, _gold_sentence, "gold sentence", "pass --gold PATH")
+
+
+def _gold_sentence(record: dict, line: int) -> GoldSentence:
+    return GoldSentence(doc=str(record["doc"]), start=int(record["start"]), end=int(record["end"]),
+                        split=str(record["split"]), events=tuple(record["events"]), source=dict(record["source"]),
+                        line=line)
 
 
 def read_reports(path: Path | str = DEFAULT_REPORTS, ids: Iterable[str] | None = None) -> dict[str, dict]:
