@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 from sitrep import corroborate
 from sitrep.ingest.base import document_id
@@ -225,3 +224,149 @@ def test_events_and_control_name_the_region_of_a_coded_place(store):
     days = control.region(store, "zaporizhzhia", dt.date(2023, 8, 12))
     assert [day.place.name for day in days] == ["Robotyne"]
     assert days[0].place.admin1 == "Zaporizhzhia"
+
+
+# Rules added with the scenario diagnosis (docs/corroboration.md, "Which claims make an event").
+
+ORIKHIV = {"geonameid": 698428, "name": "Orikhiv", "feature": "PPLA3", "admin1": "Zaporizhzhia",
+           "country": "UA", "lat": 47.5675, "lon": 35.7848, "precision": 1}
+MALA_TOKMACHKA = {"geonameid": 702153, "name": "Mala Tokmachka", "feature": "PPL", "admin1": "Zaporizhzhia",
+                  "country": "UA", "lat": 47.5667, "lon": 35.8667, "precision": 1}
+REMOTE = {"sub_type": "Shelling/artillery/missile attack", "event_type": "Explosions/Remote violence"}
+
+
+def more(extraction: Extraction, sentence: str, source: Source = NARRATOR, place: dict | None = None,
+         sub_type: str = "Armed clash", event_type: str = "Battles", status: str = "asserted",
+         start_day: dt.date | None = None, end_day: dt.date | None = None, actor1: str | None = None) -> Extraction:
+    """Append a claim on ``sentence`` (inside the record's text) to ``extraction``; ``place`` is a place
+    named inside the sentence, or None for a claim whose text names none."""
+    text = extraction.document.text
+    start = text.index(sentence)
+    index = None
+    if place is not None:
+        at = text.index(place["name"], start)
+        extraction.places.append(Place(mention=place["name"], start=at, end=at + len(place["name"]), **place))
+        index = len(extraction.places) - 1
+    first = start_day or extraction.document.published
+    event = Event(event_type=event_type, sub_event_type=sub_type, status=status, place=index,
+                  date=EventDate(start=first, end=end_day or first, precision="day" if not end_day else "week"),
+                  actor1=Actor(name=actor1, side=actor1) if actor1 else None)
+    extraction.claims.append(Claim(id=f"{extraction.document.id}:{start}-{start + len(sentence)}", start=start,
+                                   end=start + len(sentence), text=sentence, confidence=0.7, source=source,
+                                   event=event))
+    return extraction
+
+
+def test_a_detail_of_another_type_joins_its_reports_event_at_that_place(store):
+    text = ("Russian artillery shelled Orikhiv this morning. Three houses were damaged in Orikhiv. "
+            "A shop burned down in Mala Tokmachka.")
+    shelling = record(text, "Russian artillery shelled Orikhiv this morning.", NARRATOR, ORIKHIV, actor1="RU", **REMOTE)
+    more(shelling, "Three houses were damaged in Orikhiv.", place=ORIKHIV, sub_type="Looting/property destruction",
+         event_type="Violence against civilians")
+    more(shelling, "A shop burned down in Mala Tokmachka.", place=MALA_TOKMACHKA,
+         sub_type="Looting/property destruction", event_type="Violence against civilians")
+    add(store, shelling)
+    by_place = {event.place.name: event for event in events(store)}
+    assert by_place["Orikhiv"].claim_count == 2  # the damage is the shelling's
+    assert by_place["Mala Tokmachka"].claim_count == 1  # another place: another event
+
+
+def test_supporting_fire_in_the_same_post_joins_the_battle(store):
+    text = "The enemy attacked our positions near Verbove this morning. Our artillery hit their vehicles near Verbove."
+    post = record(text, "The enemy attacked our positions near Verbove this morning.", NARRATOR, VERBOVE,
+                  status="failed")
+    more(post, "Our artillery hit their vehicles near Verbove.", place=VERBOVE, actor1="RU", **REMOTE)
+    add(store, post)
+    [event] = events(store)
+    assert event.claim_count == 2
+
+
+def test_a_placeless_report_joins_the_one_event_of_its_speakers_sector(store):
+    earlier = "Our assault groups advanced in the north of Robotyne."
+    placeless = "Evening report. Today our assault groups took three more houses."
+    ministry = "Russian units repelled four attacks near Robotyne on Tuesday."
+    day = dt.date(2023, 8, 15)
+    add(store,
+        record(earlier, earlier, NARRATOR, ROBOTYNE, outlet="Steppe Brigade", published=dt.date(2023, 8, 13)),
+        # published first, and placed only by the ministry's later report of the same batch
+        record(placeless, "Today our assault groups took three more houses.", NARRATOR, None, outlet="Steppe Brigade",
+               published=day),
+        record(ministry, ministry, MOD, ROBOTYNE, status="failed", published=dt.date(2023, 8, 16), day=day))
+    on_day = [event for event in events(store) if event.date and event.date.start == day]
+    assert [event.claim_count for event in on_day] == [2]
+    assert on_day[0].place.name == "Robotyne"
+
+
+def test_a_placeless_report_stays_alone_when_its_sector_has_two_events(store):
+    day = dt.date(2023, 8, 15)
+    placeless = "Today our assault groups took three more houses."
+    add(store,
+        record("Our groups advanced near Robotyne.", "Our groups advanced near Robotyne.", NARRATOR, ROBOTYNE,
+               outlet="Steppe Brigade", published=dt.date(2023, 8, 10)),
+        record("Our groups advanced near Verbove.", "Our groups advanced near Verbove.", NARRATOR, VERBOVE,
+               outlet="Steppe Brigade", published=dt.date(2023, 8, 11)),
+        record(placeless, placeless, NARRATOR, None, outlet="Steppe Brigade", published=day),
+        record("Fighting near Robotyne.", "Fighting near Robotyne.", MOD, ROBOTYNE, published=day),
+        record("Fighting near Verbove.", "Fighting near Verbove.", MOD, VERBOVE, published=day))
+    assert sorted(event.claim_count for event in events(store)) == [1, 1, 1, 1, 1]
+
+
+def test_a_placeless_claim_joins_the_event_at_a_place_its_document_names(store):
+    day = dt.date(2023, 8, 16)
+    text = "A Russian drone hit the community centre on Wednesday morning. Mala Tokmachka is six kilometres from the front."
+    strike = "A Russian drone struck the community centre in Mala Tokmachka."
+    report = record(text, "A Russian drone hit the community centre on Wednesday morning.", NARRATOR, None,
+                    outlet="Ledger", published=dt.date(2023, 8, 17), day=day, actor1="RU",
+                    sub_type="Air/drone strike", event_type="Explosions/Remote violence")
+    at = text.index("Mala Tokmachka")
+    report.places.append(Place(mention="Mala Tokmachka", start=at, end=at + 14, role="location", **MALA_TOKMACHKA))
+    add(store, record(strike, strike, NARRATOR, MALA_TOKMACHKA, outlet="Administration", published=day, actor1="RU",
+                      sub_type="Air/drone strike", event_type="Explosions/Remote violence"),
+        report)
+    [event] = events(store)
+    assert event.claim_count == 2 and event.independent_sources == 2
+
+
+def test_a_withdrawal_restated_days_later_joins_the_capture(store):
+    capture = "Ukrainian troops liberated Robotyne yesterday."
+    before = "Ukrainian troops attacked near Robotyne."
+    restated = "A Russian blogger acknowledged that Russian forces withdrew from Robotyne."
+    liberated = record(capture, capture, NARRATOR, ROBOTYNE, outlet="B", published=dt.date(2023, 8, 23),
+                       day=dt.date(2023, 8, 22), sub_type="Government regains territory")
+    liberated.claims[0].event.date.expression = "yesterday"
+    add(store,
+        record(before, before, NARRATOR, ROBOTYNE, outlet="A", published=dt.date(2023, 8, 21), day=dt.date(2023, 8, 21)),
+        liberated,
+        record(restated, restated, NARRATOR, ROBOTYNE, outlet="C", published=dt.date(2023, 8, 24),
+               sub_type="Non-violent transfer of territory", event_type="Strategic developments"))
+    by_day = {event.date.start: event.claim_count for event in events(store)}
+    assert by_day == {dt.date(2023, 8, 21): 1, dt.date(2023, 8, 22): 2}  # the nearer day wins
+    # the capture itself, dated by its text, never reaches the day before
+
+
+def test_weeks_of_fighting_do_not_join_one_days_battle(store):
+    day = dt.date(2023, 8, 23)
+    battle = "Fighting went on near Robotyne today."
+    campaign = "The guys fought for every house in Robotyne for two weeks."
+    extraction = record(campaign, campaign, NARRATOR, ROBOTYNE, outlet="B", published=day)
+    extraction.claims[0].event.date = EventDate(start=day - dt.timedelta(days=14), end=day, precision="week")
+    add(store, record(battle, battle, NARRATOR, ROBOTYNE, outlet="A", published=day), extraction)
+    assert sorted(event.claim_count for event in events(store)) == [1, 1]
+
+
+def test_an_unnamed_voice_of_a_side_relaying_one_named_voice_is_that_source(store):
+    day = dt.date(2023, 8, 22)
+    own = "Yesterday our units withdrew from Robotyne to prepared positions."
+    relay = "A prominent Russian milblogger acknowledged that Russian forces withdrew from Robotyne."
+    witnesses = "Residents said Russian troops left Robotyne on Tuesday."
+    nvt = {"sub_type": "Non-violent transfer of territory", "event_type": "Strategic developments", "day": day}
+    add(store,
+        record(own, own, Source(name="Southern Front Z", kind="milblogger", side="RU"), ROBOTYNE, outlet="SFZ",
+               published=dt.date(2023, 8, 23), **nvt),
+        record(relay, relay, Source(name="A prominent Russian milblogger", kind="milblogger", side="RU"), ROBOTYNE,
+               outlet="Institute", published=dt.date(2023, 8, 24), **nvt),
+        record(witnesses, witnesses, Source(name="residents", kind="unknown", side="unknown"), ROBOTYNE,
+               outlet="Ledger", published=dt.date(2023, 8, 24), **nvt))
+    [event] = events(store)
+    assert event.claim_count == 3
+    assert event.independent_sources == 2  # the blogger relays the channel; residents are the Ledger's own

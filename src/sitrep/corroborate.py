@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, RowMapping
 
 from sitrep import contradictions
@@ -42,6 +43,7 @@ from sitrep.signals import control_signals
 from sitrep.store import Store
 from sitrep.store import crossdoc as sql
 from sitrep.store.engine import write_transaction
+from sitrep.store.schema import event_claims, events
 
 RULES_FILE = "corroboration.yaml"
 
@@ -58,6 +60,10 @@ class Rules:
     publication_slack: dt.timedelta
     generic_speakers: frozenset[str]
     joins: dict[str, tuple[str, ...]]
+    speaker_area: dt.timedelta
+    restated: dict[str, dt.timedelta]
+    max_span: dt.timedelta
+    detail_sub_types: frozenset[str]
 
     def family(self, sub_event_type: str | None, event_type: str) -> str:
         return self.family_of.get(sub_event_type or "", sub_event_type or event_type)
@@ -78,6 +84,10 @@ def rules() -> Rules:
         publication_slack=dt.timedelta(days=raw["publication_slack_days"]),
         generic_speakers=frozenset(name.lower() for name in raw["generic_speakers"]),
         joins={family: tuple(others) for family, others in raw["joins"].items()},
+        speaker_area=dt.timedelta(days=raw["speaker_area_days"]),
+        restated={sub_type: dt.timedelta(days=days) for sub_type, days in raw["restated_slack_days"].items()},
+        max_span=dt.timedelta(days=raw["max_event_span_days"]),
+        detail_sub_types=frozenset(raw["detail_sub_types"]),
     )
 
 
@@ -98,6 +108,8 @@ class Batch:
     touched: set[str] = field(default_factory=set)
     new_claims: dict[str, list[str]] = field(default_factory=dict)
     attackers: dict[str, set[str]] = field(default_factory=dict)  # until the events are summarised
+    # Claims with no place that fit no event yet: placed again once the whole batch is in.
+    deferred: list[tuple[Fact, DocumentContext]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,7 +161,10 @@ def _process_document(connection: Connection, document: RowMapping, batch: Batch
 
 
 def _finish(connection: Connection, batch: Batch, report: UpdateReport) -> None:
-    """Contradictions inside the events the batch added to, then their new summaries."""
+    """Claims deferred for want of a place, contradictions inside the events the batch added to,
+    then their new summaries."""
+    for fact, context in batch.deferred:
+        _join(connection, fact, _choose(connection, fact, context), context, report)
     for event_id, claim_ids in sorted(batch.new_claims.items()):
         found = contradictions.within_event(connection, event_id, claim_ids)
         _note_contradictions(connection, found, batch, report)
@@ -186,14 +201,29 @@ class Fact:
     low: dt.date | None
     high: dt.date | None
     speaker: str
+    own_low: dt.date | None = None  # the claim's own days, before ``restated`` slack
 
 
 def _cluster_claim(connection: Connection, claim: Claim, context: DocumentContext, report: UpdateReport) -> None:
     event = claim.event
-    low, high = matching_dates(event.date, context.published)
+    own_low, high = matching_dates(event.date, context.published)
+    slack = rules().restated.get(event.sub_event_type or "")
+    low = own_low - slack if own_low is not None and slack else own_low
     fact = Fact(claim, rules().family(event.sub_event_type, event.event_type), _usable_place(claim, context.places),
-                low, high, speaker_key(claim.source, context))
+                low, high, speaker_key(claim.source, context), own_low)
     chosen = _choose(connection, fact, context)
+    if chosen is None and fact.place is None:
+        # A report with no place may be the first of an event that later reports of the batch
+        # place: it waits for them (``_finish``).
+        context.batch.deferred.append((fact, context))
+        return
+    _join(connection, fact, chosen, context, report)
+
+
+def _join(connection: Connection, fact: Fact, chosen: str | None, context: DocumentContext,
+          report: UpdateReport) -> None:
+    """Add the claim to the chosen event, or to a new one."""
+    claim, event = fact.claim, fact.claim.event
     if chosen is None:
         chosen = "ev-" + hashlib.sha1(claim.id.encode()).hexdigest()[:16]
         sql.insert_event(connection, _placeholder_row(chosen, fact))
@@ -253,6 +283,8 @@ def _named_speaker(name: str) -> str | None:
         return f"speaker:{entry['names'][0].lower()}"
     if lowered in rules().generic_speakers or not any(word[:1].isupper() for word in name.split()[1:]):
         return None
+    if lowered.split(" ", 1)[0] in ("a", "an", "one"):
+        return None  # a description ("a Russian military blogger"), not a name
     return f"speaker:{lowered}"
 
 
@@ -267,16 +299,46 @@ def _choose(connection: Connection, fact: Fact, context: DocumentContext) -> str
     box = rules().radius_km[max(level, 2)]
     for row in sql.candidate_events(connection, rules().families(fact.family), fact.low, fact.high, fact.place, box):
         score = _place_score(fact.place, row)
-        if score is None or not _actors_compatible(fact, row, context.batch):
+        if score is None or not _actors_compatible(fact, row, context.batch) or not _spans_compatible(fact, row):
             continue
         if row["family"] != fact.family:
             score -= 1.0
         if max(level, row["precision"] or 4) >= 3 and level != (row["precision"] or 4):
             continue  # a region-level report joins a settlement's event only below, when unique
-        scored.append((score + _sub_type_bonus(fact, row), row["id"]))
-    if not scored and level >= 3:
-        return _unique_in_region(connection, fact, radius, context)
-    return max(scored, key=lambda item: (item[0], _reverse(item[1])))[1] if scored else None
+        scored.append((score + _sub_type_bonus(fact, row) - _DAY_PENALTY * _days_apart(fact, row), row["id"]))
+    if scored:
+        return max(scored, key=lambda item: (item[0], _reverse(item[1])))[1]
+    if level >= 3:
+        found = _unique_in_region(connection, fact, radius, context)
+        if found is not None:
+            return found
+    return _same_report(connection, fact, context)
+
+
+# Score lost per day between a claim's own days and an event's: of two events that the claim's
+# slack reaches, the one on its own days wins (less than a sub-type bonus, so only between equals).
+_DAY_PENALTY = 0.1
+
+
+def _days_apart(fact: Fact, row: RowMapping) -> int:
+    """Days between the claim's own days (without ``restated`` slack) and the event's; 0 when they overlap."""
+    if fact.own_low is None or fact.high is None or row["date_start"] is None:
+        return 0
+    if row["date_end"] < fact.own_low:
+        return (fact.own_low - row["date_end"]).days
+    if row["date_start"] > fact.high:
+        return (row["date_start"] - fact.high).days
+    return 0
+
+
+def _span(low: dt.date | None, high: dt.date | None) -> bool:
+    """Whether [low, high] is longer than one event's days may be (a campaign, "for two weeks")."""
+    return low is not None and high is not None and high - low > rules().max_span
+
+
+def _spans_compatible(fact: Fact, row: RowMapping) -> bool:
+    """A claim about weeks of fighting and an event of one day are not one event."""
+    return _span(fact.own_low, fact.high) == _span(row["date_start"], row["date_end"])
 
 
 def _reverse(key: str) -> tuple[int, ...]:
@@ -307,9 +369,37 @@ def _unique_in_region(connection: Connection, fact: Fact, radius: float, context
     return found[0] if len(found) == 1 else None
 
 
+def _same_report(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
+    """A claim that fits no event of its family joins the one event of its own report (or a copy
+    of it) at the same place and days, whatever that event's type: the losses, the damage, the
+    surrender or the supporting fire that a report tells next to its main event are details of it
+    ("... shelled Orikhiv. Three houses were damaged."). A claim without a place does so only when
+    its sub-type is such a detail (``detail_sub_types``)."""
+    if fact.place is None and fact.claim.event.sub_event_type not in rules().detail_sub_types:
+        return None
+    same_origin = sql.events_of_origin(connection, context.origin_id)
+    if not same_origin:
+        return None
+    rows = connection.execute(select(events).where(events.c.id.in_(sorted(same_origin)))).mappings()
+    found = [row["id"] for row in _overlapping(rows, fact.low, fact.high)
+             if (fact.place is None or _place_score(fact.place, row) is not None)
+             and _spans_compatible(fact, row)
+             and (row["family"] not in rules().families(fact.family) or _actors_compatible(fact, row, context.batch))]
+    return found[0] if len(found) == 1 else None
+
+
+def _overlapping(rows: Any, low: dt.date | None, high: dt.date | None) -> list[RowMapping]:
+    """The events among ``rows`` whose days overlap [low, high] (undated ones match any days)."""
+    return [row for row in rows if low is None or high is None or row["date_start"] is None
+            or (row["date_start"] <= high and row["date_end"] >= low)]
+
+
 def _choose_placeless(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
-    """A claim with no usable place joins an event of its own document (or a copy of it) when
-    exactly one fits; across documents nothing else says where it happened."""
+    """A claim with no usable place joins, when exactly one fits: an event of its family in its
+    own document (or a copy of it); else, for a detail, any event of the document
+    (``_same_report``); else an event of its family on the same days in the regions that its
+    document names or, when the document names none, in the regions where its speaker reported
+    events in the days before (``_unique_in_area``). A claim that fits several stays alone."""
     same_origin = sql.events_of_origin(connection, context.origin_id)
     found = [row for row in sql.candidate_events(connection, rules().families(fact.family), fact.low, fact.high, None, 0,
                                                  among=same_origin)
@@ -318,7 +408,43 @@ def _choose_placeless(connection: Connection, fact: Fact, context: DocumentConte
     for choice in (found, same_type):
         if len(choice) == 1:
             return choice[0]["id"]
-    return None
+    if found:
+        return None
+    return _same_report(connection, fact, context) or _unique_in_area(connection, fact, context)
+
+
+def _unique_in_area(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
+    """The one event of the claim's family, days and compatible actors at a place of the claim's
+    area: the settlements its document names as event places, else those of the events its speaker
+    reported in the days before."""
+    if fact.low is None or fact.high is None:
+        return None
+    area = [place for _, place in context.places if place.role in (None, "location") and _settlement(place)]
+    if not area and context.published is not None:
+        area = _speaker_places(connection, fact.speaker, context.published - rules().speaker_area, context.published)
+    box = rules().radius_km[2]
+    found = {row["id"]: _days_apart(fact, row) for place in area
+             for row in sql.candidate_events(connection, rules().families(fact.family), fact.low, fact.high, place, box)
+             if _place_score(place, row) is not None and _actors_compatible(fact, row, context.batch)
+             and _spans_compatible(fact, row)}
+    nearest = [event_id for event_id, apart in found.items() if apart == min(found.values())]
+    return nearest[0] if len(nearest) == 1 else None
+
+
+def _settlement(place: Place) -> bool:
+    return (place.geonameid is not None and place.lat is not None and place.kind == "toponym"
+            and (place.precision or 4) <= 2)
+
+
+def _speaker_places(connection: Connection, speaker: str, low: dt.date, high: dt.date) -> list[Place]:
+    """The settlements of the events that ``speaker`` reported on between ``low`` and ``high``."""
+    query = (select(events.c.geonameid, events.c.place_name, events.c.lat, events.c.lon, events.c.precision)
+             .join(event_claims, event_claims.c.event_id == events.c.id)
+             .where(events.c.date_start.between(low, high), events.c.precision <= 2, events.c.lat.is_not(None),
+                    event_claims.c.speaker == speaker).distinct())
+    return [Place(mention=row.place_name or "", start=0, end=0, geonameid=row.geonameid, name=row.place_name,
+                  lat=row.lat, lon=row.lon, precision=row.precision)
+            for row in connection.execute(query)]
 
 
 def _sub_type_bonus(fact: Fact, row: RowMapping) -> float:
@@ -460,10 +586,36 @@ def independent_groups(members: Sequence[RowMapping]) -> list[list[RowMapping]]:
         for j in range(i):
             if find(i) != find(j) and same_text(members[i]["text"], members[j]["text"]):
                 parent[find(i)] = find(j)
+    for i, source in _relays(members):
+        parent[find(i)] = find(source)
     groups: dict[int, list[RowMapping]] = {}
     for i, row in enumerate(members):
         groups.setdefault(find(i), []).append(row)
     return list(groups.values())
+
+
+def _relays(members: Sequence[RowMapping]) -> list[tuple[int, int]]:
+    """Unnamed voices that relay a named one: (member, member it relays). An unnamed or described
+    speaker of a side ("Russian milbloggers", "a prominent Russian milblogger") saying what exactly one named
+    voice of the event, of its side or of no known side, said before or on the same day (the same
+    sub-type and status) is that voice, identifiable by its claim; with two such voices it stays
+    its own."""
+    def key(row: RowMapping) -> tuple[str | None, str | None]:
+        event = json.loads(row["record"]).get("event") or {}
+        return event.get("sub_event_type"), event.get("status")
+
+    named = [i for i, row in enumerate(members) if row["speaker"].startswith(("speaker:", "outlet:"))]
+    found = []
+    for i, row in enumerate(members):
+        if row["speaker"].startswith(("speaker:", "outlet:")) or row["source_side"] not in ("UA", "RU"):
+            continue  # residents, witnesses, soldiers of no stated side are a reporter's own sources
+        voices = {members[j]["speaker"]: j for j in named
+                  if key(members[j]) == key(row) and members[j]["source_side"] in (row["source_side"], "unknown")
+                  and (members[j]["published"] is None or row["published"] is None
+                       or members[j]["published"] <= row["published"])}
+        if len(voices) == 1:
+            found.append((i, next(iter(voices.values()))))
+    return found
 
 
 def _group_side(group: list[RowMapping]) -> str:
