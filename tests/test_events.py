@@ -371,3 +371,83 @@ def test_training_script_names_the_line_of_a_bad_label(tmp_path):
     assert result.returncode == 2
     assert "bad.jsonl:2" in result.stderr and "Skirmish" in result.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+# ---------------------------------------------------------------- status scope and non-events on real reporting
+# Invented sentences in the style of daily war assessments; places are real.
+
+# A status cue counts only where it bears on the trigger: a hedge, failure or plan in a clause of
+# something else leaves the event as it is; a modal above the trigger makes it possible or future.
+STATUS_SCOPE = [
+    # A hedge in a coordinated clause with its own subject, or opening a purpose adjunct.
+    ("Russian claims of a breakthrough near Vuhledar are likely exaggerated, but Russian forces shelled "
+     "Vuhledar on June 4.", "asserted"),
+    ("Russian forces shelled Kupiansk on June 4, likely to disrupt Ukrainian preparations for a counteroffensive.",
+     "asserted"),
+    ("Russian forces conducted an unsuccessful assault on Bilohorivka, likely in an effort to reach Siversk.",
+     "failed"),
+    # A hedge on the event's own verb, or shared by a verb conjunct without a subject of its own.
+    ("Russian forces likely shelled Kupiansk and struck Izium on June 4.", "assessment"),
+    # Attacks that made no progress failed.
+    ("Russian troops attacking from Popasna made no significant progress on June 4.", "failed"),
+    ("Russian forces conducted ground attacks near Marinka but made no substantial progress.", "failed"),
+    # A modal on a verb above the trigger.
+    ("Ukrainian officials warned that Russian forces could shell Kramatorsk to intimidate residents.", "hypothetical"),
+    ("Russian forces may not have enough reserves to continue the offensive on Bakhmut.", "hypothetical"),
+    ("The General Staff will report on any Russian assaults near Avdiivka.", "planned"),
+]
+
+
+@pytest.mark.parametrize(("text", "status"), STATUS_SCOPE, ids=[c[0][:48] for c in STATUS_SCOPE])
+def test_status_cues_bear_on_the_trigger_only(nlp, text, status):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is not None, text
+    assert typing.status == status, (text, typing)
+
+
+# Analysis and background that names weapons or operations without reporting an event of the day:
+# troops in training, a characterisation of the campaign's main effort, who holds what and what an
+# army focuses on, and the analyst's own notes on what it can confirm.
+NON_EVENTS = [
+    "Footage showed Russian mobilised reservists undergoing training with old mortars near Belgorod.",
+    "The main Russian effort continues to be the attempt to encircle Kramatorsk from the north and the south.",
+    "Ukrainian forces continued to hold defensive positions around the Avdiivka coke plant on June 4.",
+    "Russian forces continued to focus on defensive operations along the Zaporizhzhia front.",
+    "ISW cannot confirm any changes to the front line near Vuhledar on June 4.",
+    "Russian forces focused on preventing Ukrainian advances toward the border north of Kharkiv.",
+]
+
+
+@pytest.mark.parametrize("text", NON_EVENTS, ids=[t[:48] for t in NON_EVENTS])
+def test_analysis_and_background_are_not_events(nlp, text):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is None or typing.status != "asserted", (text, typing)
+
+
+def test_holding_positions_with_fire_is_still_an_event(nlp):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, "Russian forces continued to hold their positions and shelled Orikhiv on June 4.")
+    assert typing is not None and typing.sub_event_type == ART and typing.status == "asserted"
+
+
+# Changes to a force in war reporting are Change to group/activity: regrouping, units formed or
+# committed, troops transported to a front, a commander replaced.
+FORCE_CHANGES = [
+    "Russian forces continued to regroup near Svatove on June 4.",
+    "The General Staff reported that Russia has formed two new motorised rifle regiments in Luhansk Oblast.",
+    "Russian forces committed an additional battalion tactical group to operations near Bakhmut.",
+    "Colonel General Ivan Petrov has replaced General Oleg Sidorov as commander of the grouping near Kherson.",
+]
+
+
+@pytest.mark.parametrize("text", FORCE_CHANGES, ids=[t[:48] for t in FORCE_CHANGES])
+def test_changes_to_a_force_are_change_to_group_activity(nlp, text):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is not None and typing.sub_event_type == "Change to group/activity", (text, typing)

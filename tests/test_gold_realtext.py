@@ -251,3 +251,17 @@ def test_evaluate_realtext_runs_only_the_split_reports(tmp_path):
     assert report.events["place"].correct == 0  # gold Alphaville, no system place
     dev = evaluate_realtext(FakePipeline(), "dev", gold_file, reports_file)
     assert (dev.sentences, dev.gold_events, dev.unaligned) == (1, 0, 1)
+
+
+def test_a_listed_place_repeating_a_matched_event_is_neither_right_nor_wrong():
+    from types import SimpleNamespace
+
+    from sitrep.evaluation.realtext import _another_listed_place
+
+    shelled = SimpleNamespace(trigger="shelled", sub_event_type="Shelling/artillery/missile attack",
+                              status="asserted", date="d", place=1)
+    same_elsewhere = SimpleNamespace(**{**vars(shelled), "place": 2})
+    other_kind = SimpleNamespace(**{**vars(shelled), "place": 2, "sub_event_type": "Armed clash"})
+    assert _another_listed_place(same_elsewhere, [shelled])
+    assert not _another_listed_place(other_kind, [shelled])
+    assert not _another_listed_place(same_elsewhere, [])

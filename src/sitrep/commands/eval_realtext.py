@@ -69,7 +69,8 @@ def _print_table(report) -> None:
     out.print(f"events: precision {report.precision:.3f} ({report.matched}/{report.matched + report.false_positives})"
               f"  recall {report.recall:.3f} ({report.matched}/{report.gold_events})  F1 {report.f1:.3f}; "
               f"{report.system_events} system events, {report.false_positives} false, {report.excused} excused "
-              f"(non-asserted on sentences without gold events)", markup=False, highlight=False, soft_wrap=True)
+              f"(non-asserted on sentences without gold events), {report.listed} further places of a listed event",
+              markup=False, highlight=False, soft_wrap=True)
     table = Table(show_edge=False, pad_edge=False)
     for column, justify in (("field", "left"), ("accuracy", "right"), ("correct", "right"), ("n", "right")):
         table.add_column(column, justify=justify)

@@ -27,7 +27,9 @@ Counting rules:
   false positives, except a system event whose status is ``assessment``, ``planned`` or
   ``hypothetical`` on a sentence where the gold set lists no event: the gold convention leaves vague
   forecasts and assessments without events, so such an event is neither right nor wrong and is
-  counted as ``excused``.
+  counted as ``excused``. Likewise an unpaired system event that repeats a paired event of the sentence
+  (trigger, sub-type, status and date) at another place is counted as ``listed``: sitrep gives one
+  claim per place of a list ("shelled A, B and C"), the gold codes the event once, at the first place.
 - Fields of a paired event (``matched`` scope, each with its count): sub-type, event type, status,
   actor1 side (a null gold side wants no system actor1), place, date.
 - Place. A gold place with coordinates is right when the system place (``Event.place`` indexes the
@@ -273,6 +275,7 @@ class RealReport:
     matched: int = 0  # paired gold and system events (true positives)
     false_positives: int = 0
     excused: int = 0  # non-asserted system events on sentences without gold events
+    listed: int = 0  # further places of a listed event the gold codes once (neither right nor wrong)
     source: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in SOURCE_FIELDS})
     events: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in EVENT_FIELDS})
     mistakes: list[Mistake] = field(default_factory=list)
@@ -413,6 +416,17 @@ def _tally_source(report: RealReport, item: GoldSentence, span, claims: list) ->
             report.mistakes.append(Mistake(item.doc, item.start, item.end, name, str(wanted), str(shown)))
 
 
+def _another_listed_place(event, paired: list) -> bool:
+    """Whether an unpaired system event repeats a paired event of its sentence (same trigger, sub-type,
+    status and date) at another place: "shelled A, B and C" gives one claim per place, while the gold
+    convention codes one event at the first place named."""
+    return any(getattr(event, "trigger", None) == getattr(other, "trigger", None)
+               and getattr(event, "sub_event_type", None) == getattr(other, "sub_event_type", None)
+               and getattr(event, "status", None) == getattr(other, "status", None)
+               and getattr(event, "date", None) == getattr(other, "date", None)
+               and getattr(event, "place", None) != getattr(other, "place", None) for other in paired)
+
+
 def _tally_events(report: RealReport, item: GoldSentence, claims: list, extraction: Extraction) -> None:
     gold_events = list(item.events)
     system_events = [event for claim in claims if (event := getattr(claim, "event", None)) is not None]
@@ -431,6 +445,9 @@ def _tally_events(report: RealReport, item: GoldSentence, claims: list, extracti
             continue
         if not gold_events and getattr(event, "status", None) in EXCUSABLE:
             report.excused += 1
+            continue
+        if _another_listed_place(event, [system_events[i] for i in paired_system]):
+            report.listed += 1  # the issue's one claim per listed place; the gold codes the first only
             continue
         report.false_positives += 1
         report.mistakes.append(Mistake(item.doc, item.start, item.end, "false event",
@@ -485,7 +502,7 @@ def report_dict(report: RealReport, mistakes: int = 0, texts: dict[str, str] | N
         "reports": report.reports, "sentences": report.sentences, "unlocated": report.unlocated,
         "unaligned": report.unaligned,
         "events": {"gold": report.gold_events, "system": report.system_events, "matched": report.matched,
-                   "false_positives": report.false_positives, "excused": report.excused,
+                   "false_positives": report.false_positives, "excused": report.excused, "listed": report.listed,
                    "precision": round(report.precision, 4), "recall": round(report.recall, 4),
                    "f1": round(report.f1, 4)},
         "matched_events": scores(report.events),
