@@ -74,3 +74,20 @@ def test_caption_events_come_out_too(seed):
     cannon = claim(seed, "D-30 cannon").event
     assert (cannon.sub_event_type, cannon.mode) == ("Shelling/artillery/missile attack", "artillery")
     assert place_name(seed, cannon) == "Bakhmut"
+
+
+def test_both_events_of_the_pushed_back_sentence(seed):
+    """Issue #14: "Ukrainian forces have pushed back Russian units ... less than two months after Wagner
+    mercenaries claimed it" reports two events, each with its own doer."""
+    found = [c.event for c in seed.claims if "less than two months after" in c.text and c.event is not None]
+    doers = {(event.sub_event_type, event.actor1.side if event.actor1 else None) for event in found}
+    assert ("Armed clash", "UA") in doers
+    assert any(kind in ("Non-state actor overtakes territory", "Government regains territory") and side == "RU"
+               for kind, side in doers)
+
+
+def test_wagner_takes_bakhmut_and_nothing_happens_in_london(seed):
+    conquest = [c.event for c in seed.claims if "conquest of it" in c.text and c.event is not None
+                and c.event.actor1 is not None and c.event.actor1.id == "ru.wagner"]
+    assert conquest and conquest[0].sub_event_type == "Non-state actor overtakes territory"
+    assert all(place_name(seed, c.event) != "London" for c in seed.claims if c.event is not None)

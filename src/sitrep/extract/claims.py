@@ -142,6 +142,8 @@ def _same_occasion(event: Event, other: Event, names_actor: bool) -> bool:
         return False
     if not (event.date.start <= other.date.end and other.date.start <= event.date.end):
         return False
+    if event.actor1 is not None and other.actor1 is not None and event.actor1.side != other.actor1.side:
+        return False  # "Ukrainian forces pushed back Russian units ... after Wagner claimed it": two doers
     related = event.event_type == other.event_type or \
         {event.event_type, other.event_type} == {"Explosions/Remote violence", "Violence against civilians"}
     return related or not names_actor

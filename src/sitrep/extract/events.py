@@ -58,6 +58,9 @@ RULE_OVER_NO_EVENT = 3.0
 # NONE_THRESHOLD 0.6: accuracy 0.821 vs 0.818, macro-F1 0.859 vs 0.858; on CASE 2021 it leaves 0.826
 # of the non-ACLED snippets uncoded instead of 0.805.
 NONE_VETO = 0.9
+# A cue this strong is never vetoed by the classifier: phrasings that cannot mean anything but the event
+# ("claimed the town as a victory"), which the wire-style training sentences never show.
+UNVETOED_RULE_SCORE = 6.0
 # Non-event cues (events.yaml) that also leave uncoded a text whose event cues are weaker than
 # RULE_OVER_NO_EVENT (a bare "advances", "assault"), whatever the classifier says: statements of who
 # holds ground and what forces focus on ("continued to focus on restraining Ukrainian advances").
@@ -302,7 +305,7 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
     none_probability = probabilities[event_model.none_index]
     no_event = none_probability >= NONE_THRESHOLD
     hedged = rule is not None and _hedged(text)
-    if rule is not None and (hedged or none_probability < NONE_VETO) and (
+    if rule is not None and (hedged or none_probability < NONE_VETO or rule[1] >= UNVETOED_RULE_SCORE) and (
             rule[1] >= DECISIVE_RULE_SCORE or no_event and (hedged or rule[1] >= RULE_OVER_NO_EVENT)):
         known = rule[0] in event_model.labels
         return rule[0], float(probabilities[event_model.labels.index(rule[0])]) if known else 0.0, rule[2]
