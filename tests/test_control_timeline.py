@@ -38,17 +38,36 @@ def test_a_capture_persists_until_contrary_evidence():
     assert state(captured, DAY + dt.timedelta(days=200)) == "unknown"
 
 
-def test_fighting_inside_makes_it_contested_then_decays_back_to_the_holder():
+def test_an_advance_into_the_place_makes_it_contested_then_decays_back_to_the_holder():
     signals = [signal("holding", "UA", DAY, actor="UA"),
-               signal("contested", "contested", DAY + dt.timedelta(days=10), number=1)]
+               signal("advancing", "contested", DAY + dt.timedelta(days=10), actor="RU", number=1)]
     assert state(signals, DAY + dt.timedelta(days=10)) == "contested"
     assert state(signals, DAY + dt.timedelta(days=16)) == "UA"
 
 
-def test_old_fighting_alone_is_no_answer():
-    signals = [signal("contested", "contested", DAY)]
-    assert state(signals, DAY) == "contested"
-    assert state(signals, DAY + dt.timedelta(days=10)) == "unknown"
+def test_fighting_reported_in_a_place_names_no_holder_by_itself():
+    # "fighting in X" says where the front is; maps keep a place under assault with its holder
+    held = [signal("holding", "UA", DAY, actor="UA"),
+            signal("contested", "contested", DAY + dt.timedelta(days=10), number=1)]
+    assert state(held, DAY + dt.timedelta(days=10)) == "UA"
+    alone = [signal("contested", "contested", DAY)]
+    assert state(alone, DAY) == "unknown"
+    assert state(alone, DAY + dt.timedelta(days=10)) == "unknown"
+
+
+def test_contested_needs_both_sides_and_a_recent_fight():
+    # a capture (1.0) against a hold (0.7): RU has 0.59 of the sides' evidence, below decisive_share
+    balanced = [signal("captured", "RU", DAY, actor="RU"), signal("holding", "UA", DAY, actor="UA", number=1)]
+    assert state(balanced, DAY) == "unknown"
+    fought = balanced + [signal("contested", "contested", DAY, number=2)]
+    assert state(fought, DAY) == "contested"
+    assert state(fought, DAY + dt.timedelta(days=10)) == "unknown"  # the fight is no longer recent
+
+
+def test_memory_keeps_a_state_for_weeks():
+    captured = [signal("captured", "RU", DAY, actor="RU")]
+    assert state(captured, DAY + dt.timedelta(days=60)) == "RU"  # 1.0 halved once: above min_evidence
+    assert state(captured, DAY + dt.timedelta(days=150)) == "unknown"
 
 
 def test_an_advance_towards_a_place_counts_for_the_other_side():

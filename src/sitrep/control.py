@@ -7,13 +7,14 @@ day D each signal whose date ends on or before D (within the horizon) counts
     weight = source_kind x interest x effect x status x 0.5 ** (age_days / half_life)
 
 towards the state it supports: UA, RU or contested. Evidence for a side halves slowly
-(``half_life_days``); fighting inside the place halves fast (``contest_half_life_days``), so a fight
-that is no longer reported fades back to the side that held the place. Whether there is enough
+(``half_life_days``); fighting inside the place halves fast (``contest_half_life_days``). Whether there is enough
 evidence at all is judged on the weights before they decay: a settlement keeps its last known state
 until contrary evidence comes (memory), with a confidence that falls as the evidence ages. The
-state is contested when recent fighting inside the place is at least ``contest_share`` of the
-weighed evidence, or when neither side reaches ``decisive_share`` of the sides' evidence; otherwise
-it is the leading side. docs/control.md explains each factor and how to tune it.
+state is contested when a recent advance into the place is at least ``contest_share`` of the
+weighed evidence; otherwise the side with at least ``decisive_share`` of the sides' evidence;
+failing that, contested when both sides have recent evidence and fighting inside the place is
+recent too, else unknown.
+docs/control.md explains each factor and how to tune it.
 """
 
 from __future__ import annotations
@@ -130,12 +131,14 @@ def state_on(place: EventPlace, signals: list[ControlSignal], on: dt.date,
     weighed = [(signal, weight * _partisan(signal, strongest), base * _partisan(signal, strongest))
                for signal, weight, base in strongest.values()]
     scores = {"UA": 0.0, "RU": 0.0, "contested": 0.0}
-    memory = 0.0
+    memory = entered = 0.0
     for signal, weight, base in weighed:
         scores[signal.state] += weight
         memory += base
+        if signal.effect == "advancing" and signal.state == "contested":
+            entered += weight  # one side's advance into the place: both sides are in it
     total = sum(scores.values())
-    state, share = _decide(scores, total, memory)
+    state, share = _decide(scores, total, memory, entered)
     confidence = share * (1 - math.exp(-total / table.evidence_scale)) if state != "unknown" else 0.0
     evidence = [_evidence(signal, weight, state) for signal, weight, _ in
                 sorted(weighed, key=lambda item: (-item[1], item[0].claim_id, item[0].start))]
@@ -160,25 +163,29 @@ def _counts_on(signal: ControlSignal, on: dt.date) -> bool:
     return signal.date.end <= on and (on - signal.date.end).days <= weights().horizon_days
 
 
-def _decide(scores: dict[str, float], total: float, memory: float) -> tuple[str, float]:
+def _decide(scores: dict[str, float], total: float, memory: float, entered: float = 0.0) -> tuple[str, float]:
     """The state and the share of the evidence behind it. ``memory`` is the total before ageing:
-    old evidence still says who held the place last."""
+    old evidence still says who held the place last; ``entered`` is the part of the contested
+    score that comes from advances into the place.
+
+    Contested needs both sides in the place, recently: an advance into it (the attacker is inside,
+    the defender still there) that is at least ``contest_share`` of the weighed evidence, or both
+    sides' claims in balance while fighting inside it is reported. A report of fighting in a place
+    by itself says where the front is, not that the holder changes: it names no state."""
     table = weights()
     if memory < table.min_evidence or total <= 0:
         return "unknown", 0.0
-    fighting = scores["contested"] >= table.contest_min  # fighting inside the place, recently
-    if fighting and scores["contested"] / total >= table.contest_share:
+    if entered >= table.contest_min and scores["contested"] / total >= table.contest_share:
         return "contested", scores["contested"] / total
     sides = scores["UA"] + scores["RU"]
     side = max(("UA", "RU"), key=lambda key: scores[key])
     if sides > 0 and scores[side] / sides >= table.decisive_share:
         return side, scores[side] / sides
-    if sides > 0 and min(scores["UA"], scores["RU"]) > 0 and total >= table.contest_min:
-        # The two sides' claims in balance: a contest.
+    fighting = scores["contested"] >= table.contest_min  # fighting inside the place, recently
+    if fighting and min(scores["UA"], scores["RU"]) > 0:
+        # The two sides' claims in balance and a fight inside the place: a contest.
         return "contested", min(1.0, (scores["contested"] + 2 * min(scores["UA"], scores["RU"])) / total)
-    if fighting:  # only fighting reported, recently
-        return "contested", scores["contested"] / total
-    return "unknown", 0.0  # fighting, or claims in balance, reported long ago: no holder known
+    return "unknown", 0.0  # fighting alone, or claims in balance with no fight reported: no holder known
 
 
 def _evidence(signal: ControlSignal, weight: float, state: str) -> Evidence:

@@ -76,6 +76,13 @@ class Trigger:
     # The settlement must be inside the trigger or after it in its clause ("advanced towards X",
     # "fighting in X"): a settlement before it is where the units are or come from, not the object.
     forward: bool = False
+    # The trigger describes the settlement it contains ("Tokmak, a Russian-held town", "in occupied
+    # Melitopol"): that settlement is its place whatever its role in the rest of the sentence (a
+    # destination, a bearing).
+    describes: bool = False
+    # A regional capital named bare here ("occupation authorities in Zaporizhzhia") stands for its
+    # region, as authorities are named after the region they govern: no signal for the city.
+    region_names: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,10 @@ class Rules:
     own_failure: re.Pattern[str]
     rotation: re.Pattern[str]
     intent_gerund: re.Pattern[str]
+    capital_list_gap: re.Pattern[str]
+    city_after: re.Pattern[str]
+    unrealised_gerund: re.Pattern[str]
+    attack_around: re.Pattern[str]
 
 
 # ------------------------------------------------------------------ loading
@@ -185,6 +196,10 @@ def _build(raw: dict) -> Rules:
         own_failure=compiled("own_failure"),
         rotation=compiled("rotation"),
         intent_gerund=compiled("intent_gerund"),
+        capital_list_gap=compiled("capital_list_gap"),
+        city_after=compiled("city_after"),
+        unrealised_gerund=compiled("unrealised_gerund"),
+        attack_around=compiled("attack_around"),
     )
 
 
@@ -216,7 +231,8 @@ def _trigger(entry: dict, macros: dict[str, str]) -> Trigger:
         raise ValueError(f"unknown side {side!r} (use UA or RU)")
     pattern = re.compile(r"(?<![\w-])(?:" + _expand(entry["pattern"], macros) + ")", re.IGNORECASE)
     return Trigger(effect=effect, pattern=pattern, actor=actor, side=side, absorbs=bool(entry.get("absorbs")),
-                   forward=bool(entry.get("forward")))
+                   forward=bool(entry.get("forward")), describes=bool(entry.get("describes")),
+                   region_names=bool(entry.get("region_names")))
 
 
 # ------------------------------------------------------------------ the claim's layout
@@ -252,6 +268,9 @@ class Layout:
     # axis") or in a role that is not a location (an origin, a destination, a speaker's seat):
     # never the place of a signal, but a clause that names one implies no other place.
     others: list[tuple[int, int, int]]
+    # Settlements left out only for their role in the sentence ("to Tokmak", a destination): a
+    # trigger that describes one ("to Tokmak, a Russian-held town") is still about it.
+    in_role: list[tuple[int, int, int]]
 
 
 def is_settlement(place: Place) -> bool:
@@ -271,6 +290,10 @@ def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> 
             if is_settlement(place) and rules.area_mention.search(place.mention)]
     settlements = [(start, end, index) for start, end, index, place in inside
                    if is_settlement(place) and (start, end, index) not in area]
+    # Regional capitals listed bare ("attacks in Donetsk and Luhansk") name their regions.
+    capitals = {(start, end, index) for start, end, index, place in inside if (place.feature or "") == "PPLA"}
+    area += _listed_capitals([entry for entry in settlements if entry in capitals], text, rules)
+    settlements = [entry for entry in settlements if entry not in area]
     others = area + [(start, end, index) for start, end, index, place in inside if not is_settlement(place)
                      and place.kind == "toponym" and (place.feature or "").startswith("PPL")]
     characters = list(text.translate(BLANKED))
@@ -280,13 +303,36 @@ def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> 
     # A settlement named as a bearing or a reference point is not the place of what is said there.
     relative = [entry for entry in settlements
                 if rules.relative_before.search(masked, 0, entry[0]) or rules.relative_after.match(masked, entry[1])]
+    # A settlement listed right after one named as a bearing shares its role ("south of Izyum and
+    # Kupiansk", "via Krymky and Oleksandrivka").
+    for entry in settlements:
+        if entry not in relative and any(rules.capital_list_gap.fullmatch(masked, earlier[1], entry[0])
+                                         for earlier in relative):
+            relative.append(entry)
     settlements = [entry for entry in settlements if entry not in relative]
     others = sorted(others + relative)
     segments = _segments(masked, rules)
     sources = [claim.source] + [_others(claim.source)] * (len(segments) - 1)
     clauses = [clause for number, (start, end) in enumerate(segments)
                for clause in _clauses(masked, start, end, number, rules)]
-    return Layout(text, masked, sorted(settlements), sources, clauses, _side_hits(text, masked, rules), others)
+    in_role = [(start, end, index) for start, end, index, place in inside
+               if place.role not in (None, "location") and is_settlement(place.model_copy(update={"role": None}))
+               and not any(entry[0] == start for entry in relative + area)]
+    return Layout(text, masked, sorted(settlements), sources, clauses, _side_hits(text, masked, rules), others,
+                  in_role)
+
+
+def _listed_capitals(capitals: list[tuple[int, int, int]], text: str,
+                     rules: Rules) -> list[tuple[int, int, int]]:
+    """Seats of first-level regions named one after the other with nothing but "and", "or" or a
+    comma between them, none of them called a city ("Donetsk and Luhansk", "Kharkiv, Donetsk"):
+    the writer means the regions that share their names, not the cities."""
+    listed: set[tuple[int, int, int]] = set()
+    for first, second in zip(capitals, capitals[1:]):
+        if rules.capital_list_gap.fullmatch(text, first[1], second[0]) \
+                and not any(rules.city_after.match(text, entry[1]) for entry in (first, second)):
+            listed.update((first, second))
+    return sorted(listed)
 
 
 def _others(source: Source) -> Source:
@@ -381,8 +427,10 @@ def _signals_of(claim: Claim, document_id: str, places: Sequence[tuple[int, Plac
     clause_number, clause = _clause_of(layout, match.start())
     prefix = layout.masked[clause.start:match.start()]
     effect = _effect(claim, layout, trigger, clause, rules)
-    if effect is None or _hedged(prefix, effect, match, rules):
-        return []
+    if effect is None or (not trigger.describes and _hedged(prefix, effect, match, rules)):
+        return []  # a description ("if they reach occupied Tokmak") is no act that may be hedged
+    if re.match(r"\w+ing\b", match.group(0)) and rules.unrealised_gerund.search(layout.masked, 0, match.start()):
+        return []  # "the offensive will culminate before capturing X": a clause break, not a fact
     if effect == "advancing" and rules.blocked.search(prefix):
         effect = "failed_attack"  # "repelled Russian advances on X", "failed to make gains near X"
     if effect == "contested" and rules.stationed.search(prefix):
@@ -392,14 +440,23 @@ def _signals_of(claim: Claim, document_id: str, places: Sequence[tuple[int, Plac
         return []  # "withdrew units to restore their combat capability": a rotation, not a loss
     source = layout.sources[clause.segment]
     side = _actor_side(claim, layout, trigger, match, clause_number, effect, source, rules)
-    named = _named_place(layout, match, clause_number, effect, trigger.forward, rules)
+    described = [entry for entry in layout.settlements + layout.in_role
+                 if match.start() <= entry[0] < match.end()] if trigger.describes else []
+    named = described[0] if described else _named_place(layout, match, clause_number, effect, trigger.forward, rules)
     if named is None and trigger.forward:
         place = _antecedent(claim, places) if _anaphor_in(layout, clause, rules) else None
     else:
         place = named[2] if named else _implied_place(claim, places, layout, clause, rules)
     if effect == "contested" and place is None:
         return []
+    if trigger.region_names and named is not None and (dict(places)[named[2]].feature or "") == "PPLA" \
+            and not rules.city_after.match(layout.text, named[1]):
+        return []
     state = _state(effect, side)
+    if effect in ("repelled", "failed_attack") and named is not None \
+            and rules.attack_around.search(layout.masked, clause.start, named[0]):
+        # "repelled attacks around X": the fighting is in X's vicinity, X may be either side's.
+        state = "unknown"
     if trigger.effect == "advancing" and effect == "advancing" and named is not None:
         if rules.advance_near_after.match(layout.masked, named[1]) \
                 or rules.advance_vicinity.search(layout.masked, match.start(), named[0]):
@@ -558,9 +615,11 @@ def _named_place(layout: Layout, match: re.Match[str], clause_number: int, effec
     inside = [entry for entry in in_clause if match.start() <= entry[0] < match.end()]
     if inside:
         return inside[0]
-    if effect == "withdrew":
+    if effect in ("withdrew", "holding"):
+        # "retreated towards Tokmak", "held positions around Kharkiv": a place beside the one left
+        # or held says nothing about who holds it.
         in_clause = [entry for entry in in_clause if not rules.beside.search(layout.masked, clause.start, entry[0])]
-    else:  # "attacks from Izyum": where an attack starts is not what it is about
+    if effect != "withdrew":  # "attacks from Izyum": where an attack starts is not what it is about
         in_clause = [entry for entry in in_clause if not rules.origin.search(layout.masked, clause.start, entry[0])]
     after = [entry for entry in in_clause if entry[0] >= match.end()
              and (not forward or entry[0] - match.end() <= FORWARD_WINDOW)]
@@ -588,7 +647,10 @@ def _implied_place(claim: Claim, places: Sequence[tuple[int, Place]], layout: La
     if any(entry[2] == event_place for entry in layout.others):
         return None  # the event's place is named only as a bearing ("northwest of Izyum")
     record = dict(places).get(event_place) if event_place is not None else None
-    if record is not None and is_settlement(record):
+    outside = record is not None and not claim.start <= record.start < claim.end
+    if record is not None and is_settlement(record) and not (outside and record.feature == "PPLA"):
+        # A regional seat named in another sentence is as likely its region ("attacks in Donetsk
+        # and Luhansk"), and this sentence cannot tell: it implies no place.
         return event_place
     if rules.anaphor.search(layout.masked, clause.start, clause.end):
         return _antecedent(claim, places)
