@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 
 from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
 from sitrep.extract.attribution import Attribution, Attributor
@@ -70,6 +71,7 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
     that reports no event."""
     attributor = Attributor(document, places=list(places))
     dates = DateResolver(document.published)
+    index = _PlaceIndex(list(places))
     claims: list[Claim] = []
     for paragraph in sorted(paragraphs, key=lambda p: p.start):
         credit = _caption_credit(document.captions, paragraph.start)
@@ -80,7 +82,7 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
             start = paragraph.start + sentence.start_char
             date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
             times = dates.expressions(sentence.text, start)
-            found, capped = _events(document, paragraph, sentence, attribution, places, date, times)
+            found, capped = _events(document, paragraph, sentence, attribution, index, date, times)
             for part, event in enumerate(found or [None]):
                 claims.append(_claim(document, paragraph.start, sentence, attribution, event, part,
                                      capped if part == 0 else 0))
@@ -94,21 +96,53 @@ def _caption_credit(captions: list[Caption], start: int) -> str | None:
     return None
 
 
-def _events(document: Document, paragraph: Paragraph, sentence, attribution: Attribution, places: list[Place],
+class _PlaceIndex:
+    """The document's places (in text order) with lookups that cost a bisection, not a scan: a
+    document may name thousands of places, and each sentence asks only about its own and the last
+    settlement before it."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self.starts = [place.start for place in places]
+        carried = sorted((place.end, index) for index, place in enumerate(places) if _carried_over(place))
+        self.settlement_ends = [end for end, _ in carried]
+        self.settlements = [index for _, index in carried]
+
+    def between(self, start: int, end: int) -> list[tuple[int, Place]]:
+        """(index, place) of the places that start in [start, end)."""
+        low, high = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [(index, self.places[index]) for index in range(low, high)]
+
+    def last_settlement(self, since: int, before: int) -> int | None:
+        """The last settlement named as a location in [since, before), for carrying a place over."""
+        position = bisect_right(self.settlement_ends, before) - 1
+        if position >= 0 and self.places[self.settlements[position]].start >= since:
+            return self.settlements[position]
+        return None
+
+
+def _carried_over(place: Place) -> bool:
+    return (place.kind == "toponym" and place.precision is not None and place.precision <= 2
+            and (place.feature or "").startswith("PPL") and place.role in LOCATION_ROLES)
+
+
+def _events(document: Document, paragraph: Paragraph, sentence, attribution: Attribution, index: _PlaceIndex,
             date: EventDate | None, times: list) -> tuple[list[Event], int]:
     """The sentence's events, one per predicate and per place of a listed location, at most
     MAX_EVENTS_PER_SENTENCE; and how many more the sentence reports."""
     found, more = predicates(sentence, MAX_EVENTS_PER_SENTENCE)
     offset = paragraph.start
+    places = index.places
     frame = attribution.frame or (-1, -1)
-    usable = [(index, place) for index, place in enumerate(places)
+    usable = [(number, place) for number, place in
+              index.between(offset + sentence.start_char, offset + sentence.end_char)
               if not frame[0] <= place.start < frame[1]]
     actors = find_actors(sentence, attribution.source.side, offset) if found else []
     events: list[Event] = []
     for predicate in found:
         clause = (offset + predicate.start, offset + predicate.end) if len(found) > 1 else \
             (offset + sentence.start_char, offset + sentence.end_char)
-        event = _event(document, paragraph, sentence, attribution, usable, date, times, predicate, clause,
+        event = _event(document, paragraph, sentence, attribution, usable, index, date, times, predicate, clause,
                        _clause_actors(sentence, offset, actors, clause) if len(found) > 1 else actors)
         named = any(actor.mention and clause[0] <= (actor.start or -1) < clause[1] for actor in actors)
         if events and any(_same_occasion(event, other, named) for other in events):
@@ -167,7 +201,7 @@ def _clause_actors(sentence, offset: int, actors: list[Actor], clause: tuple[int
 
 
 def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attribution,
-           usable: list[tuple[int, Place]], date: EventDate | None, times: list, predicate: Predicate,
+           usable: list[tuple[int, Place]], index: _PlaceIndex, date: EventDate | None, times: list, predicate: Predicate,
            clause: tuple[int, int], actors: list[Actor]) -> Event:
     typing = predicate.typing
     offset = paragraph.start
@@ -179,7 +213,7 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char)
              if clause[0] <= quantity.start < clause[1]]
     date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
-    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset)
+    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
     return Event(
         event_type=typing.event_type,
         sub_event_type=_territory_subtype(typing.sub_event_type, actor1, dict(usable).get(place)),
@@ -309,7 +343,7 @@ def _status(status: str, date: EventDate | None, published: dt.date | None) -> s
 
 
 def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, int], trigger: int,
-                 paragraph_start: int) -> int | None:
+                 paragraph_start: int, catalogue: _PlaceIndex) -> int | None:
     """The event's place: the most precise resolved location in its clause, nearest the trigger; else a
     destination named there; else the same in the rest of the sentence; else a containing region, then
     a starting point; else the last settlement named before it (see below). A speaker's seat, an axis,
@@ -349,9 +383,7 @@ def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, i
     # settlement named before it (in the document for "the village", else in the same paragraph).
     sentence_start = paragraph_start + sentence.start_char
     since = 0 if _SETTLEMENT_REFERENCE.search(sentence.text) else paragraph_start
-    earlier = [index for index, place in located if since <= place.start and place.end <= sentence_start
-               and place.precision <= 2 and (place.feature or "").startswith("PPL") and place.role in LOCATION_ROLES]
-    return earlier[-1] if earlier else None
+    return catalogue.last_settlement(since, sentence_start)
 
 
 def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None,

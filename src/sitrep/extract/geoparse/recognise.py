@@ -346,10 +346,14 @@ def _same_name_elsewhere(text: str, mentions: list[Mention]) -> list[Mention]:
     sure = {text[m.start:m.end]: m for m in mentions
             if m.source in ("gazetteer", "entity", "cue") and m.confirm is None and m.end - m.start >= 4
             and text[m.start].isupper()}
+    if not sure:
+        return []
+    # One pass over the text for all names (a long document names hundreds of places).
+    names = "|".join(re.escape(surface) for surface in sorted(sure, key=len, reverse=True))
     found = []
-    for surface, model in sure.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
-            found.append(Mention(match.start(), match.end(), model.name, model.source, model.role))
+    for match in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text):
+        model = sure[match.group()]
+        found.append(Mention(match.start(), match.end(), model.name, model.source, model.role))
     return found
 
 

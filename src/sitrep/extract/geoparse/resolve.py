@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -101,6 +102,13 @@ class Context:
     # (offset, name, lat, lon) of each settlement a mention picks without context: the local context
     # of nearby mentions (a paragraph of a front-wide report is about one sector).
     local: list[tuple[int, str, float, float]] = field(default_factory=list)
+
+    def nearby(self, position: int, asking: str) -> list[tuple[float, float]]:
+        """The points of the local context within LOCAL_WINDOW_CHARS of ``position``, other names only
+        (``local`` is in text order, so a bisection finds the window)."""
+        low = bisect_left(self.local, (position - LOCAL_WINDOW_CHARS,))
+        high = bisect_right(self.local, (position + LOCAL_WINDOW_CHARS, "\uffff"))
+        return [(lat, lon) for _, name, lat, lon in self.local[low:high] if name != asking]
 
     def names_country(self, country: str | None, asking: str) -> bool:
         return bool(self.countries.get(country, set()) - {asking})
@@ -306,7 +314,7 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
             if lookup.is_settlement(pick):
                 local.append((item.mention.start, item.mention.name, pick.lat, pick.lon))
     anchor = (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)) if points else None
-    return Context(countries, regions, anchor, local)
+    return Context(countries, regions, anchor, sorted(local))
 
 
 def _name_prior(item: Lookup):
@@ -364,8 +372,7 @@ def _score(entry, document: Context, asking: str, name_prior=lookup.prior, posit
     """The candidate's score and whether anything else in the document supports it."""
     score = name_prior(entry)
     if position is not None:
-        nearby = [(lat, lon) for offset, name, lat, lon in document.local
-                  if name != asking and abs(offset - position) <= LOCAL_WINDOW_CHARS]
+        nearby = document.nearby(position, asking)
         if nearby:
             distance = min(_distance_km(point, (entry.lat, entry.lon)) for point in nearby)
             score -= LOCAL_WEIGHT * math.log10(1 + distance / LOCAL_SCALE_KM)
