@@ -286,3 +286,10 @@ def test_a_unit_moving_to_a_village_is_not_there(extract):
     extraction = extract("Our artillery hit a column in Tokmak that was preparing to move to Robotyne.")
     assert role_of(extraction, "Robotyne") == "destination"
     assert place_of(extraction, events(extraction)[0]).name == "Tokmak"
+
+
+def test_the_event_of_an_after_clause_is_dated_before_the_report(extract):
+    extraction = extract("Ukrainian forces pushed back Russian units near Bakhmut less than two months after "
+                         "Wagner mercenaries claimed the town as a hard-won victory.")
+    capture = next(e for e in events(extraction) if e.actor1 is not None and e.actor1.side == "RU")
+    assert capture.date.start == dt.date(2023, 7, 1) and capture.date.end == PUBLISHED

@@ -81,7 +81,7 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
             attribution = attributor.attribute(sentence, credit, paragraph.start)
             start = paragraph.start + sentence.start_char
             date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
-            times = dates.expressions(sentence.text, start)
+            times = (dates.expressions(sentence.text, start), dates.anchor_clauses(sentence.text))
             found, capped = _events(document, paragraph, sentence, attribution, index, date, times)
             for part, event in enumerate(found or [None]):
                 claims.append(_claim(document, paragraph.start, sentence, attribution, event, part,
@@ -239,14 +239,21 @@ def _territory_subtype(subtype: str, actor1: Actor | None, place: Place | None) 
 
 
 def _event_date(sentence, offset: int, typing: EventTyping, clause: tuple[int, int], attribution: Attribution,
-                times: list, date: EventDate | None) -> EventDate | None:
-    """The event's own day, apart from the statement's: a time expression inside the event's clause
-    and not on the reporting verb ("on Sunday" in "On Tuesday the governor said a drone hit a depot on
-    Sunday"); else the day of the statement ("Ukraine said on Monday its troops had recaptured ...":
-    the capture is dated by its announcement); else the sentence's date as before."""
+                times: tuple[list, list], date: EventDate | None) -> EventDate | None:
+    """The event's own day, apart from the statement's: for the event of an "N units after <clause>"
+    clause, counted back from the report ("less than two months after Wagner claimed it"); a time
+    expression inside the event's clause and not on the reporting verb ("on Sunday" in "On Tuesday the
+    governor said a drone hit a depot on Sunday"); else the day of the statement ("Ukraine said on
+    Monday its troops had recaptured ...": the capture is dated by its announcement); else the
+    sentence's date as before. ``times`` is (expressions, anchored clauses) from the DateResolver."""
+    times, anchored = times
+    start = offset + sentence.start_char
+    for begin, end, when in anchored:
+        # The event of an "after <clause>" clause: "less than two months after Wagner claimed it".
+        if start + begin <= offset + typing.trigger_start < start + end:
+            return when
     if not times:
         return date
-    start = offset + sentence.start_char
     verb = attribution.verb
     trigger_clause = clause_head_at(sentence, typing.trigger_start)
     own, statement, elsewhere = [], [], []

@@ -263,6 +263,38 @@ class DateResolver:
                 found.append((match.start(), match.end(), date))
         return found
 
+    def anchor_clauses(self, sentence: str) -> list[tuple[int, int, EventDate]]:
+        """For each "N units after/before <clause>" of the sentence, the date of the clause's own event,
+        counted back from the sentence's event (its publication day): "pushed back ... less than two
+        months after Wagner claimed it" dates Wagner's claim within the two months before. Offsets of the
+        clause in the sentence; nothing is remembered."""
+        if self.published is None:
+            return []
+        found = []
+        for handler, _tier, pattern in self.rules.patterns:
+            if handler != "anchored":
+                continue
+            for match in pattern.finditer(sentence):
+                date = self._clause_date(match)
+                if date is not None:
+                    found.append((match.start("clause"), match.end("clause"), date))
+        return found
+
+    def _clause_date(self, match) -> EventDate | None:
+        unit = self.rules.units[match["unit"].lower()]
+        count = self._count(match["n"]) * (-1 if match["dir"].lower() == "after" else 1)
+        hedge = self.rules.hedges.get(re.sub(r"\s+", " ", (match["hedge"] or "").lower()), "exact")
+        try:
+            shifted = _shift(self.published, unit, count)
+        except (ValueError, OverflowError):
+            return None
+        if hedge == "beyond" or count > 0:
+            return None  # "more than two months after X", "before X": no bound on one side
+        start, end = (shifted, self.published) if hedge == "within" else _unit_span(shifted, unit.precision)
+        end = min(end, self.published)
+        return EventDate(start=start, end=end, precision=unit.precision, expression=match.group(0)[:80].strip(),
+                         anchor="text")
+
     def _candidates(self, sentence: str) -> list[tuple[int, int, str, re.Match[str]]]:
         found = sorted(((match.start(), -match.end(), tier, handler, match)
                         for handler, tier, pattern in self.rules.patterns
