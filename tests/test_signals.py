@@ -293,8 +293,8 @@ def test_offsets_are_document_offsets():
 
 
 def test_split_attribution_gives_the_second_half_to_others():
-    text = ("Some Russian bloggers said that Russian forces defending Andriivka had broken and retreated, "
-            "but others have reported that Russian resistance was holding up.")
+    text = ("Some Russian bloggers said that Russian units guarding Andriivka had retreated in disorder, "
+            "but others have said that the Russian defence there was still holding firm.")
     signals, places = signals_of(text, source_side="RU", event_place="Andriivka")
     assert summary(signals, places) == [("withdrew", "RU", "UA", "Andriivka"), ("holding", "RU", "RU", "Andriivka")]
     first, second = signals
@@ -372,7 +372,7 @@ def test_actor1_fills_in_only_where_the_clause_names_nobody(text, actor1, expect
 
 
 def test_place_falls_back_to_the_event_place_when_it_is_a_settlement():
-    text = "Russian forces defending the flanks had broken and retreated."
+    text = "Russian units guarding the flanks had given way and retreated."
     signals, places = signals_of(text, before="Shelling went on in Bakhmut. ", event_place="Bakhmut")
     assert summary(signals, places) == [("withdrew", "RU", "UA", "Bakhmut")]
     signals, places = signals_of(text, before="Shelling went on in the Donetsk region. ",
