@@ -40,9 +40,34 @@ def test_a_capture_persists_until_contrary_evidence():
 
 def test_an_advance_into_the_place_makes_it_contested_then_decays_back_to_the_holder():
     signals = [signal("holding", "UA", DAY, actor="UA"),
-               signal("advancing", "contested", DAY + dt.timedelta(days=10), actor="RU", number=1)]
+               signal("advancing", "contested", DAY + dt.timedelta(days=10), actor="RU", number=1),
+               signal("contested", "contested", DAY + dt.timedelta(days=8), number=2)]
     assert state(signals, DAY + dt.timedelta(days=10)) == "contested"
     assert state(signals, DAY + dt.timedelta(days=16)) == "UA"
+
+
+def test_a_contest_said_by_one_voice_leaves_the_holder():
+    # one report of an advance into the place is a claim about a moment: a second voice within
+    # contest_recent_days makes it a contest
+    one = [signal("holding", "UA", DAY, actor="UA"),
+           signal("advancing", "contested", DAY + dt.timedelta(days=10), actor="RU", number=1)]
+    assert state(one, DAY + dt.timedelta(days=10)) == "UA"
+    stale = one + [signal("contested", "contested", DAY + dt.timedelta(days=2), number=2)]
+    assert state(stale, DAY + dt.timedelta(days=10)) == "UA"  # the second voice is too old
+    two = one + [signal("advancing", "contested", DAY + dt.timedelta(days=9), actor="RU", number=3)]
+    assert state(two, DAY + dt.timedelta(days=10)) == "contested"
+
+
+def test_the_side_answered_needs_enough_evidence_of_its_own():
+    # an old capture keeps the place known; a faint recent claim for the other side outweighs it
+    # in the recent weights but is not enough evidence by itself: unknown, not that side
+    old = signal("captured", "RU", DAY, actor="RU")
+    faint = signal("captured", "UA", DAY + dt.timedelta(days=30), actor="UA",
+                   source=Source(name="a voice", kind="unknown", side="UA"), number=1)
+    assert control.state_on(PLACE, [old, faint], DAY + dt.timedelta(days=30)).scores["UA"] > \
+        control.state_on(PLACE, [old, faint], DAY + dt.timedelta(days=30)).scores["RU"]
+    assert state([old, faint], DAY + dt.timedelta(days=30)) == "unknown"
+    assert state([old], DAY + dt.timedelta(days=30)) == "RU"
 
 
 def test_fighting_reported_in_a_place_names_no_holder_by_itself():
@@ -59,7 +84,8 @@ def test_contested_needs_both_sides_and_a_recent_fight():
     # a capture (1.0) against a hold (0.7): RU has 0.59 of the sides' evidence, below decisive_share
     balanced = [signal("captured", "RU", DAY, actor="RU"), signal("holding", "UA", DAY, actor="UA", number=1)]
     assert state(balanced, DAY) == "unknown"
-    fought = balanced + [signal("contested", "contested", DAY, number=2)]
+    fought = balanced + [signal("contested", "contested", DAY, number=2),
+                         signal("contested", "contested", DAY, number=3)]  # two voices
     assert state(fought, DAY) == "contested"
     assert state(fought, DAY + dt.timedelta(days=10)) == "unknown"  # the fight is no longer recent
 

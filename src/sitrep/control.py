@@ -11,9 +11,9 @@ towards the state it supports: UA, RU or contested. Evidence for a side halves s
 evidence at all is judged on the weights before they decay: a settlement keeps its last known state
 until contrary evidence comes (memory), with a confidence that falls as the evidence ages. The
 state is contested when a recent advance into the place is at least ``contest_share`` of the
-weighed evidence; otherwise the side with at least ``decisive_share`` of the sides' evidence;
-failing that, contested when both sides have recent evidence and fighting inside the place is
-recent too, else unknown.
+weighed evidence; otherwise the side with at least ``decisive_share`` of the sides' evidence and
+enough evidence of its own; failing that, contested when fighting inside the place is recent and a
+holder is named, else unknown. Either contest needs ``contest_voices`` recent voices.
 docs/control.md explains each factor and how to tune it.
 """
 
@@ -50,6 +50,8 @@ class Weights:
     decisive_share: float
     contest_share: float
     contest_min: float
+    contest_voices: int
+    contest_recent_days: int
     lone_partisan: float
     evidence_scale: float
 
@@ -131,14 +133,15 @@ def state_on(place: EventPlace, signals: list[ControlSignal], on: dt.date,
     weighed = [(signal, weight * _partisan(signal, strongest), base * _partisan(signal, strongest))
                for signal, weight, base in strongest.values()]
     scores = {"UA": 0.0, "RU": 0.0, "contested": 0.0}
-    memory = entered = 0.0
+    memory = {"UA": 0.0, "RU": 0.0, "contested": 0.0}
+    entered = 0.0
     for signal, weight, base in weighed:
         scores[signal.state] += weight
-        memory += base
+        memory[signal.state] += base
         if signal.effect == "advancing" and signal.state == "contested":
             entered += weight  # one side's advance into the place: both sides are in it
     total = sum(scores.values())
-    state, share = _decide(scores, total, memory, entered)
+    state, share = _decide(scores, total, memory, entered, _fighting_voices(weighed, on))
     confidence = share * (1 - math.exp(-total / table.evidence_scale)) if state != "unknown" else 0.0
     evidence = [_evidence(signal, weight, state) for signal, weight, _ in
                 sorted(weighed, key=lambda item: (-item[1], item[0].claim_id, item[0].start))]
@@ -163,27 +166,45 @@ def _counts_on(signal: ControlSignal, on: dt.date) -> bool:
     return signal.date.end <= on and (on - signal.date.end).days <= weights().horizon_days
 
 
-def _decide(scores: dict[str, float], total: float, memory: float, entered: float = 0.0) -> tuple[str, float]:
-    """The state and the share of the evidence behind it. ``memory`` is the total before ageing:
-    old evidence still says who held the place last; ``entered`` is the part of the contested
-    score that comes from advances into the place.
+def _fighting_voices(weighed: list[tuple[ControlSignal, float, float]], on: dt.date) -> int:
+    """How many voices report fighting in the place, or an advance into it, within the last
+    ``contest_recent_days``."""
+    recent = weights().contest_recent_days
+    return sum(1 for signal, _, _ in weighed if signal.state == "contested" and (on - signal.date.end).days <= recent)
 
-    Contested needs both sides in the place, recently: an advance into it (the attacker is inside,
-    the defender still there) that is at least ``contest_share`` of the weighed evidence, or both
-    sides' claims in balance while fighting inside it is reported. A report of fighting in a place
-    by itself says where the front is, not that the holder changes: it names no state."""
+
+def _decide(scores: dict[str, float], total: float, memory: dict[str, float], entered: float = 0.0,
+            fighting_voices: int = 0) -> tuple[str, float]:
+    """The state and the share of the evidence behind it. ``memory`` holds each state's total
+    aged slowly: old evidence still says who held the place last; ``entered`` is the part of the
+    contested score that comes from advances into the place; ``fighting_voices`` counts the voices
+    that recently reported fighting in it.
+
+    Steps: not enough evidence at all (``min_evidence`` on the memory) is unknown; contested needs
+    both sides in the place, recently, said by at least ``contest_voices`` voices: an advance into it
+    (the attacker is inside, the defender still there) that is at least ``contest_share`` of the
+    weighed evidence, or fighting inside it while the two sides' claims are in balance or the one
+    holder named has too little evidence of its own (below). A side needs ``decisive_share`` of
+    the sides' recent evidence, and its own memory must reach
+    ``min_evidence``: old evidence for the other side does not make a faint recent claim enough. A
+    report of fighting in a place by itself says where the front is, not that the holder changes:
+    it names no state."""
     table = weights()
-    if memory < table.min_evidence or total <= 0:
+    if sum(memory.values()) < table.min_evidence or total <= 0:
         return "unknown", 0.0
-    if entered >= table.contest_min and scores["contested"] / total >= table.contest_share:
+    corroborated = fighting_voices >= table.contest_voices
+    if corroborated and entered >= table.contest_min and scores["contested"] / total >= table.contest_share:
         return "contested", scores["contested"] / total
     sides = scores["UA"] + scores["RU"]
     side = max(("UA", "RU"), key=lambda key: scores[key])
-    if sides > 0 and scores[side] / sides >= table.decisive_share:
+    if sides > 0 and scores[side] / sides >= table.decisive_share and memory[side] >= table.min_evidence:
         return side, scores[side] / sides
     fighting = scores["contested"] >= table.contest_min  # fighting inside the place, recently
-    if fighting and min(scores["UA"], scores["RU"]) > 0:
-        # The two sides' claims in balance and a fight inside the place: a contest.
+    named = (min(scores["UA"], scores["RU"]) > 0
+             or (sides > 0 and scores["contested"] / total >= table.contest_share))
+    if fighting and corroborated and named:
+        # A fight inside the place, said by several voices, with the two sides' claims in balance
+        # or a holder named whose evidence is too faint to answer for it: a contest.
         return "contested", min(1.0, (scores["contested"] + 2 * min(scores["UA"], scores["RU"])) / total)
     return "unknown", 0.0  # fighting alone, or claims in balance with no fight reported: no holder known
 
