@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 
 from sitrep import corroborate
 from sitrep.ingest.base import document_id
@@ -370,3 +371,82 @@ def test_an_unnamed_voice_of_a_side_relaying_one_named_voice_is_that_source(stor
     [event] = events(store)
     assert event.claim_count == 3
     assert event.independent_sources == 2  # the blogger relays the channel; residents are the Ledger's own
+
+
+GENERAL_STAFF = Source(name="General Staff of the Armed Forces of Ukraine", kind="military", side="UA")
+
+
+@pytest.mark.parametrize(("words", "events_wanted"), [("on Wednesday", 1), ("today", 2)])
+def test_a_day_named_as_the_reports_own_may_be_the_statements(store, words, events_wanted):
+    # "Ukraine said on Wednesday its troops had advanced": the wire's publication day is the day of
+    # the statement, so the claim also looks a day back; a channel's "today" is the day it fought.
+    battle = "Our assault groups advanced in the north of Robotyne."
+    lede = f"Ukraine said {words} its troops had advanced near Robotyne."
+    wire = record(lede, lede, NARRATOR, ROBOTYNE, outlet="Wire", published=dt.date(2023, 8, 16), actor1="UA")
+    wire.claims[0].event.date.expression = words
+    add(store, record(battle, battle, BRIGADE, ROBOTYNE, outlet="Brigade", published=dt.date(2023, 8, 15)), wire)
+    assert len(events(store)) == events_wanted
+
+
+def test_a_republished_copy_joins_the_event_of_its_original_sentence(store):
+    # The copy appears a day later, so "on Wednesday" names another day than in the original,
+    # whose lede joined Tuesday's battle; the copy's sentence goes where the original's went.
+    body = (" Ukraine's General Staff said its troops were consolidating their new lines south of the village."
+            " Russia's Defence Ministry said its forces had repelled four attacks and held the village."
+            " Neither account could be independently verified. Robotyne lies on the road from Orikhiv to Tokmak.")
+    lede = "Ukraine said on Wednesday its troops had advanced in the area of Robotyne."
+    battle = "Our assault groups advanced in the north of Robotyne."
+    original = record("KYIV, Aug 16 (Wire) - " + lede + body, lede, NARRATOR, ROBOTYNE, outlet="Wire",
+                      published=dt.date(2023, 8, 16), actor1="UA")
+    copy = record("KYIV (Wire) - " + lede + body, lede, NARRATOR, ROBOTYNE, outlet="Evening Post",
+                  published=dt.date(2023, 8, 17), day=dt.date(2023, 8, 16), actor1="UA")
+    for extraction in (original, copy):
+        extraction.claims[0].event.date.expression = "on Wednesday"
+    add(store, record(battle, battle, BRIGADE, ROBOTYNE, outlet="Brigade", published=dt.date(2023, 8, 15)),
+        original, copy)
+    [event] = events(store)
+    assert event.claim_count == 3
+
+
+def test_a_sides_own_attack_against_the_other_sides_repelled_is_one_contradiction(store):
+    stormed = "This morning our assault groups stormed Russian trenches on the northern edge of Robotyne."
+    fighting = "Heavy fighting went on in Robotyne all day."
+    success = "The Defence Forces had partial success near Robotyne yesterday."
+    repelled = "Units of the Vostok group repelled three attacks by Ukrainian assault groups near Robotyne."
+    day = dt.date(2023, 8, 12)
+    add(store,
+        record(stormed, stormed, BRIGADE, ROBOTYNE, outlet="Brigade", published=day, actor1="UA"),
+        record(fighting, fighting, Source(name="Southern Front Z", kind="milblogger", side="RU"), ROBOTYNE,
+               outlet="SFZ", published=day),
+        record(success, success, GENERAL_STAFF, ROBOTYNE, outlet="GS", published=day + dt.timedelta(days=1),
+               day=day, actor1="UA"),
+        record(repelled, repelled, MOD, ROBOTYNE, outlet="MoD", published=day + dt.timedelta(days=1), day=day,
+               status="failed", actor1="RU"))
+    [event] = events(store)
+    found = [item for item in store.contradictions() if item.kind == "advance-vs-repelled"]
+    assert len(found) == 1  # the first report of each side, however many repeat them
+    assert {statement.text for statement in found[0].statements} == {stormed, repelled}
+    assert event.contradicted
+
+
+def test_heavy_fighting_with_no_attacker_against_repelled_is_no_contradiction(store):
+    fighting = "Heavy fighting went on in Robotyne all day."
+    repelled = "Russian units repelled three attacks near Robotyne."
+    add(store, record(fighting, fighting, BRIGADE, ROBOTYNE, outlet="Brigade"),
+        record(repelled, repelled, MOD, ROBOTYNE, outlet="MoD", status="failed"))
+    assert [item.kind for item in store.contradictions()] == []
+
+
+def test_an_unnamed_voice_is_the_named_voice_of_its_side_that_its_own_story_quotes(store):
+    # Two named Ukrainian voices reported the advance; the wire's "Ukraine said" is the one it quotes.
+    day = dt.date(2023, 8, 15)
+    brigade = "Today our assault groups pushed further south in Robotyne."
+    lede = "Ukraine said on Wednesday its troops had advanced in the area of Robotyne."
+    quoted = "Ukraine's General Staff said Ukrainian troops advanced in the Robotyne area on Tuesday."
+    wire = record(lede + " " + quoted, lede, Source(name="Ukraine", kind="unknown", side="UA"), ROBOTYNE,
+                  outlet="Wire", published=day + dt.timedelta(days=1), day=day, actor1="UA")
+    more(wire, quoted, source=GENERAL_STAFF, place=ROBOTYNE, start_day=day, actor1="UA")
+    add(store, record(brigade, brigade, BRIGADE, ROBOTYNE, outlet="Brigade", published=day, actor1="UA"), wire)
+    [event] = events(store)
+    assert event.claim_count == 3
+    assert event.independent_sources == 2

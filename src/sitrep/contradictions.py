@@ -22,13 +22,16 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, RowMapping
 
 from sitrep.gazetteer.regions import event_place
 from sitrep.models import Claim, Contradiction, ControlSignal, EventPlace, Place, Statement
 from sitrep.store import crossdoc as sql
+from sitrep.store.schema import contradictions, events
 
 RULES_FILE = "corroboration.yaml"
+OPPOSITE = {"UA": "RU", "RU": "UA"}
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,18 @@ class ConflictRule:
 
 
 @dataclass(frozen=True)
+class AttackRule:
+    families: frozenset[str]
+    unnamed_gains: frozenset[str]
+    kind: str
+
+
+@dataclass(frozen=True)
 class Rules:
     signal_conflicts: tuple[ConflictRule, ...]
     casualty_ratio: float
     casualty_min_difference: int
+    attack_conflict: AttackRule
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +61,9 @@ def rules() -> Rules:
     raw = yaml.safe_load(resources.files("sitrep.data").joinpath(RULES_FILE).read_text("utf-8"))
     conflicts = tuple(ConflictRule(frozenset(rule["effects"]), rule["actors"], rule["kind"])
                       for rule in raw["signal_conflicts"])
-    return Rules(conflicts, float(raw["casualty_ratio"]), int(raw["casualty_min_difference"]))
+    attack = raw["attack_conflict"]
+    return Rules(conflicts, float(raw["casualty_ratio"]), int(raw["casualty_min_difference"]),
+                 AttackRule(frozenset(attack["families"]), frozenset(attack["unnamed_gains"]), attack["kind"]))
 
 
 def signal_conflict(first: ControlSignal, second: ControlSignal) -> str | None:
@@ -128,6 +141,60 @@ def within_event(connection: Connection, event_id: str, new_claims: list[str]) -
             if _store(connection, kind, pair, None, None, None, event_id, identity):
                 involved.extend((other_id, claim_id))
     return involved
+
+
+def attack_conflict(connection: Connection, event_id: str) -> list[str]:
+    """Store the conflict inside one battle between a side's report of its own attack and the
+    other side's report that the attack failed ("stormed the trenches" against "repelled three
+    attacks"), which control signals miss when the words name no gain; returns the claim ids.
+    One per event and pair of sides, between the first report of each: every later statement and
+    outlet repeats the same two accounts. None when signals already found that conflict there."""
+    rule = rules().attack_conflict
+    family = connection.execute(select(events.c.family).where(events.c.id == event_id)).scalar()
+    if family not in rule.families:
+        return []
+    members = sql.members(connection, event_id)
+    if not members:
+        return []
+    records = {row["claim_id"]: Claim.model_validate_json(row["record"]) for row in members}
+    # The first report of each: by publication day, then by place in its document.
+    members = sorted(members, key=lambda row: (row["published"] or dt.date.max, row["document_id"],
+                                               records[row["claim_id"]].start))
+    attacks = [row for row in members if _own_attack(row, records[row["claim_id"]])]
+    failed = [row for row in members if row["status"] == "failed" and row["source_side"] in OPPOSITE]
+    involved: list[str] = []
+    for side in sorted({row["source_side"] for row in attacks}):
+        attack = next(row for row in attacks if row["source_side"] == side)
+        repelled = next((row for row in failed if row["source_side"] == OPPOSITE[side]), None)
+        if repelled is None or _sides_in_conflict(connection, members, rule.kind, side):
+            continue
+        pair = (records[attack["claim_id"]], records[repelled["claim_id"]])
+        identity = (rule.kind, event_id, *sorted((side, OPPOSITE[side])))
+        if _store(connection, rule.kind, pair, None, None, None, event_id, identity):
+            involved.extend((attack["claim_id"], repelled["claim_id"]))
+    return involved
+
+
+def _own_attack(row: RowMapping, claim: Claim) -> bool:
+    """Whether the claim is a side's report that its own forces attacked: asserted, and the
+    attacker (the event's first actor) of the speaker's side or, for a gain of ground, named by
+    no one: a side's channel names the enemy when it reports the enemy's gains ("the enemy
+    pushed into ..."), and leaves its own forces unnamed ("regained two positions")."""
+    if row["status"] != "asserted" or row["source_side"] not in OPPOSITE or claim.event is None:
+        return False
+    actor = claim.event.actor1
+    if actor is None:
+        return claim.event.sub_event_type in rules().attack_conflict.unnamed_gains
+    return actor.side == row["source_side"]
+
+
+def _sides_in_conflict(connection: Connection, members: list[RowMapping], kind: str, side: str) -> bool:
+    """Whether a contradiction of ``kind`` between two members said by ``side`` and its opposite
+    is stored already (found from control signals, or by an earlier batch)."""
+    sides = {row["claim_id"]: row["source_side"] for row in members}
+    query = select(contradictions.c.claim_a, contradictions.c.claim_b).where(
+        contradictions.c.kind == kind, contradictions.c.claim_a.in_(list(sides)), contradictions.c.claim_b.in_(list(sides)))
+    return any({sides[row.claim_a], sides[row.claim_b]} == {side, OPPOSITE[side]} for row in connection.execute(query))
 
 
 def _claim_conflict(first: RowMapping, second: RowMapping) -> str | None:

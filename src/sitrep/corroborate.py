@@ -38,11 +38,12 @@ from sitrep.extract.attribution import known_speaker
 from sitrep.duplicates import DOCUMENT_THRESHOLD, Fingerprint, jaccard, same_text, shingles
 from sitrep.gazetteer.builtin import distance_km
 from sitrep.gazetteer.regions import admin1_name, event_place
-from sitrep.models import PIPELINE_VERSION, Claim, EventDate, EventPlace, EventSummary, Place, Source, SourceMix
+from sitrep.models import PIPELINE_VERSION, Claim, Event, EventDate, EventPlace, EventSummary, Place, Source, SourceMix
 from sitrep.signals import control_signals
 from sitrep.store import Store
 from sitrep.store import crossdoc as sql
 from sitrep.store.engine import write_transaction
+from sitrep.store.schema import claims as claims_table
 from sitrep.store.schema import event_claims, events
 
 RULES_FILE = "corroboration.yaml"
@@ -64,6 +65,7 @@ class Rules:
     restated: dict[str, dt.timedelta]
     max_span: dt.timedelta
     detail_sub_types: frozenset[str]
+    same_day_words: frozenset[str]
 
     def family(self, sub_event_type: str | None, event_type: str) -> str:
         return self.family_of.get(sub_event_type or "", sub_event_type or event_type)
@@ -88,6 +90,7 @@ def rules() -> Rules:
         restated={sub_type: dt.timedelta(days=days) for sub_type, days in raw["restated_slack_days"].items()},
         max_span=dt.timedelta(days=raw["max_event_span_days"]),
         detail_sub_types=frozenset(raw["detail_sub_types"]),
+        same_day_words=frozenset(word.lower() for word in raw["report_day_words"]),
     )
 
 
@@ -167,6 +170,7 @@ def _finish(connection: Connection, batch: Batch, report: UpdateReport) -> None:
         _join(connection, fact, _choose(connection, fact, context), context, report)
     for event_id, claim_ids in sorted(batch.new_claims.items()):
         found = contradictions.within_event(connection, event_id, claim_ids)
+        found += contradictions.attack_conflict(connection, event_id)
         _note_contradictions(connection, found, batch, report)
     for event_id in sorted(batch.touched):
         _summarise(connection, event_id)
@@ -201,17 +205,17 @@ class Fact:
     low: dt.date | None
     high: dt.date | None
     speaker: str
-    own_low: dt.date | None = None  # the claim's own days, before ``restated`` slack
+    own_low: dt.date | None = None  # the claim's own days, before ``_slack``
 
 
 def _cluster_claim(connection: Connection, claim: Claim, context: DocumentContext, report: UpdateReport) -> None:
     event = claim.event
     own_low, high = matching_dates(event.date, context.published)
-    slack = rules().restated.get(event.sub_event_type or "")
+    slack = _slack(event, context.published)
     low = own_low - slack if own_low is not None and slack else own_low
     fact = Fact(claim, rules().family(event.sub_event_type, event.event_type), _usable_place(claim, context.places),
                 low, high, speaker_key(claim.source, context), own_low)
-    chosen = _choose(connection, fact, context)
+    chosen = _copied_event(connection, claim, context) or _choose(connection, fact, context)
     if chosen is None and fact.place is None:
         # A report with no place may be the first of an event that later reports of the batch
         # place: it waits for them (``_finish``).
@@ -238,6 +242,20 @@ def _join(connection: Connection, fact: Fact, chosen: str | None, context: Docum
     if event.actor1 is not None:
         context.batch.attackers.setdefault(chosen, set()).add(event.actor1.side)
     context.batch.new_claims.setdefault(chosen, []).append(claim.id)
+
+
+def _slack(event: Event, published: dt.date | None) -> dt.timedelta | None:
+    """How many days before its own a claim may still find its event (the event's days stay its
+    own): a restated withdrawal (``restated_slack_days``), or a day the text names that is the
+    report's own (``report_day_words``)."""
+    restated = rules().restated.get(event.sub_event_type or "")
+    if restated:
+        return restated
+    date = event.date
+    if (date is not None and published is not None and date.start == date.end == published
+            and date.expression is not None and date.expression.lower().strip() not in rules().same_day_words):
+        return rules().publication_slack
+    return None
 
 
 def matching_dates(date: EventDate | None, published: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
@@ -286,6 +304,36 @@ def _named_speaker(name: str) -> str | None:
     if lowered.split(" ", 1)[0] in ("a", "an", "one"):
         return None  # a description ("a Russian military blogger"), not a name
     return f"speaker:{lowered}"
+
+
+def _copied_event(connection: Connection, claim: Claim, context: DocumentContext) -> str | None:
+    """The event of the sentence that ``claim`` copies, when its document is a copy (a forward, a
+    republished wire story): a copy says what its original said, even where a later publication
+    day would shift a day the original dated by its own. The copy must give the same days: a
+    ministry's daily statements share a template, and "repelled three attacks ... on Saturday" is
+    a lightly edited copy of "repelled five attacks ... on Tuesday" as far as its words go."""
+    if context.origin_id == context.id:
+        return None
+    query = (select(event_claims.c.event_id, event_claims.c.claim_id, claims_table.c.text, claims_table.c.record)
+             .join(claims_table, claims_table.c.id == event_claims.c.claim_id)
+             .where(event_claims.c.origin_id == context.origin_id, event_claims.c.document_id != context.id))
+    found = {row.event_id for row in connection.execute(query)
+             if _part(row.claim_id) == claim.part and same_text(row.text, claim.text)
+             and _same_days(Claim.model_validate_json(row.record), claim)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _same_days(first: Claim, second: Claim) -> bool:
+    dates = [claim.event.date if claim.event else None for claim in (first, second)]
+    if dates[0] is None or dates[1] is None:
+        return dates[0] is dates[1]
+    return (dates[0].start, dates[0].end) == (dates[1].start, dates[1].end)
+
+
+def _part(claim_id: str) -> int:
+    """A claim's part from its id ('<document>:<start>-<end>/<part>')."""
+    _, slash, part = claim_id.rpartition("/")
+    return int(part) if slash and part.isdigit() else 0
 
 
 def _choose(connection: Connection, fact: Fact, context: DocumentContext) -> str | None:
@@ -452,8 +500,10 @@ def _sub_type_bonus(fact: Fact, row: RowMapping) -> float:
 
 
 def _actors_compatible(fact: Fact, row: RowMapping, batch: Batch) -> bool:
-    """Remote violence by one side cannot be the same event as remote violence by the other."""
-    if fact.family == "battle":
+    """Remote violence by one side cannot be the same event as remote violence by the other. A battle
+    has two sides, and a withdrawal joining one is the losing side's ("our units withdrew from Robotyne"
+    beside the other side's capture of it)."""
+    if fact.family == "battle" or row["family"] == "battle":
         return True
     actor1 = fact.claim.event.actor1
     if actor1 is None or actor1.side in ("unknown", "third-party"):
@@ -598,8 +648,8 @@ def _relays(members: Sequence[RowMapping]) -> list[tuple[int, int]]:
     """Unnamed voices that relay a named one: (member, member it relays). An unnamed or described
     speaker of a side ("Russian milbloggers", "a prominent Russian milblogger") saying what exactly one named
     voice of the event, of its side or of no known side, said before or on the same day (the same
-    sub-type and status) is that voice, identifiable by its claim; with two such voices it stays
-    its own."""
+    sub-type and status) is that voice, identifiable by its claim; with two such voices, the one
+    its own story quotes; else it stays its own."""
     def key(row: RowMapping) -> tuple[str | None, str | None]:
         event = json.loads(row["record"]).get("event") or {}
         return event.get("sub_event_type"), event.get("status")
@@ -613,6 +663,9 @@ def _relays(members: Sequence[RowMapping]) -> list[tuple[int, int]]:
                   if key(members[j]) == key(row) and members[j]["source_side"] in (row["source_side"], "unknown")
                   and (members[j]["published"] is None or row["published"] is None
                        or members[j]["published"] <= row["published"])}
+        if len(voices) > 1:
+            # "Ukraine said ..." in a story that quotes Ukraine's General Staff is that staff.
+            voices = {speaker: j for speaker, j in voices.items() if members[j]["origin_id"] == row["origin_id"]}
         if len(voices) == 1:
             found.append((i, next(iter(voices.values()))))
     return found
