@@ -116,6 +116,18 @@ CASES = [
     # Analysis of why something worked reports no event.
     ("The success resulted from careful campaign design.", None, None, None),
     ("The breakthrough was the product of months of patient preparation and good intelligence.", None, None, None),
+    # A suspect "accused of" something is no claim of responsibility: the arrest is the event.
+    ("Police in Quetta arrested three men accused of planting a bomb near the court.", ARR, None, "asserted"),
+    ("The opposition accused the police of beating detainees.", None, None, ANY),
+    # Protesters' own violence (storming, ransacking) makes a riot; lethal fire on marchers excessive force.
+    ("Protesters stormed the municipal office in Jessore and ransacked its records room.", RIOT, None, "asserted"),
+    ("Troops opened fire on a march against the junta in Monywa, and four demonstrators were killed.", FORCE, None,
+     "asserted"),
+    # Control regained or an area cleared of a named enemy is a change of territory.
+    ("After a night of fighting, Malian troops regained control of the market town.", GRT, None, "asserted"),
+    ("Soldiers cleared the Sambisa forest of Boko Haram fighters, the army said.", GRT, None, "asserted"),
+    # Disarmament talk names chemical weapons without reporting their use.
+    ("OPCW inspectors confirmed the destruction of the last declared chemical weapons stockpile.", None, None, ANY),
     # A wave of strikes on infrastructure is remote violence, not a change of territory.
     ("Russia unleashed a wave of strikes against energy infrastructure in the Kharkiv region.", ART, ANY, "asserted"),
     ("A wave of strikes against energy infrastructure left Odesa without power.", ART, ANY, "asserted"),

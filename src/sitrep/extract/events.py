@@ -546,7 +546,12 @@ def status_of(span, trigger_start: int, trigger_end: int, subtype: str = "") -> 
     if _will(token) or cue("planned"):
         return "planned"
     if subtype != "Disrupted weapons use" and cue("failed"):
-        return "failed"
+        territory = subtype in lexicon().subtypes and lexicon().subtypes[subtype].territory
+        # "captured Kreminna but did not make any major gains elsewhere": a capture stands; only a
+        # failure in its own or a governing clause ("failed to capture") undoes it, not one coordinated
+        # after it. An attack "but made no progress" failed.
+        if not territory or _bears_on(rules["failed"], sentence, token, coordinated=False):
+            return "failed"
     if rules["historical"].search(sentence.text):
         return "historical"
     modal = _governing_modal(token, sentence)
@@ -600,7 +605,7 @@ def _governing_clauses(token, sentence) -> set[int]:
     return heads
 
 
-def _bears_on(pattern: re.Pattern[str], sentence, token) -> bool:
+def _bears_on(pattern: re.Pattern[str], sentence, token, coordinated: bool = True) -> bool:
     """Whether a status cue of ``pattern`` in the sentence bears on the trigger ``token``: its first
     word lies in a clause that governs the trigger, or in a relative clause on the trigger itself,
     and is not a hedge on some other noun. Without a parse, any cue in the sentence counts."""
@@ -623,7 +628,7 @@ def _bears_on(pattern: re.Pattern[str], sentence, token) -> bool:
         if governing is None:
             governing = _governing_clauses(token, sentence)
         head = _clause_head(first, sentence)
-        if head.i in governing or head.head.i == token.i:
+        if head.i in governing or head.head.i == token.i and (coordinated or head.dep_ not in ("conj", "parataxis")):
             return True
     return False
 
