@@ -129,8 +129,13 @@ def test_casualties_of_the_same_strike_are_not_a_second_event(extract):
 def test_a_list_of_200_villages_gives_bounded_claims_and_says_so(extract):
     from sitrep.extract.claims import MAX_EVENTS_PER_SENTENCE
 
-    villages = ["Andriivka", "Klishchiivka", "Kurdiumivka", "Ozarianivka", "Zaitseve", "Ivanivske", "Bohdanivka",
-                "Hryhorivka", "Orikhovo-Vasylivka", "Vesele"] * 20
+    # Thirty distinct villages, repeated to 200 names: a repeated name is the same event, a new one is not.
+    distinct = ["Andriivka", "Klishchiivka", "Kurdiumivka", "Ozarianivka", "Zaitseve", "Ivanivske", "Bohdanivka",
+                "Hryhorivka", "Orikhovo-Vasylivka", "Vesele", "Avdiivka", "Marinka", "Krasnohorivka", "Vuhledar",
+                "Novomykhailivka", "Pervomaiske", "Nevelske", "Vodiane", "Opytne", "Sieverne", "Tonenke", "Berdychi",
+                "Stepove", "Robotyne", "Verbove", "Novoprokopivka", "Kopani", "Staromaiorske", "Urozhaine",
+                "Makarivka"]
+    villages = (distinct * 7)[:200]
     text = "Russian forces shelled " + ", ".join(villages) + " and Toretsk over the past day."
     extraction = extract(text)
     first = extraction.claims[0]
@@ -256,15 +261,16 @@ def test_actor1_side(extract, text, side):
 def test_an_unnamed_doer_is_shared_with_the_same_incident():
     # "Russian forces detained the village head; his whereabouts are unknown": two events, one doer.
     from sitrep.extract.claims import _share_actors
-    from sitrep.models import Actor, Event, EventDate
+    from sitrep.models import Actor, Event, EventDate, Place
 
+    places = [Place(mention=f"P{number}", start=number * 10, end=number * 10 + 2) for number in range(6)]
     day = EventDate(start=PUBLISHED, end=PUBLISHED, precision="day")
     russia = Actor(name="Armed Forces of the Russian Federation", side="RU")
     arrest = Event(event_type="Protests", sub_event_type="Arrests", actor1=russia, place=3, date=day)
     missing = Event(event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance",
                     place=3, date=day)
     elsewhere = missing.model_copy(update={"place": 5})
-    shared = _share_actors([missing, arrest, elsewhere])
+    shared = _share_actors([missing, arrest, elsewhere], places)
     assert shared[0].actor1 == russia and shared[2].actor1 is None
 
 
@@ -293,3 +299,104 @@ def test_the_event_of_an_after_clause_is_dated_before_the_report(extract):
                          "Wagner mercenaries claimed the town as a hard-won victory.")
     capture = next(e for e in events(extraction) if e.actor1 is not None and e.actor1.side == "RU")
     assert capture.date.start == dt.date(2023, 7, 1) and capture.date.end == PUBLISHED
+
+
+def test_an_unnamed_doer_is_shared_with_the_same_place_named_twice(extract):
+    extraction = extract("Russian forces did not conduct any ground attacks in the Marinka area and continued to "
+                         "shell Ukrainian positions along the Marinka frontline on Monday.")
+    found = events(extraction)
+    assert {(e.sub_event_type, e.status) for e in found} >= {("Armed clash", "negated"),
+                                                            ("Shelling/artillery/missile attack", "asserted")}
+    assert all(e.actor1 is not None and e.actor1.side == "RU" for e in found)
+
+
+def test_a_clause_of_two_words_with_a_name_is_an_event_of_its_own(extract):
+    extraction = extract("Russian troops continued their failed attempts to encircle Avdiivka and capture Marinka.")
+    assert {place_of(extraction, e).name for e in events(extraction)} >= {"Avdiyivka", "Mar'yinka"}
+
+
+def test_plain_war_words_admit_a_further_clause(extract):
+    extraction = extract("Russian forces continued to regroup in Kharkiv Oblast for offensive operations and "
+                         "conducted only minor attacks south of Kupiansk on Monday.")
+    kinds = {e.sub_event_type for e in events(extraction)}
+    assert {"Change to group/activity", "Armed clash"} <= kinds
+
+
+def test_a_denied_capture_beside_the_fighting_is_a_claim_of_its_own(extract):
+    extraction = extract("Russian forces conducted offensive operations in Marinka and pushed Ukrainian forces away "
+                         "from the city centre on Monday but did not fully capture the town.")
+    statuses = {(e.event_type, e.status) for e in events(extraction)}
+    assert ("Battles", "asserted") in statuses and ("Battles", "negated") in statuses
+
+
+def test_two_weapons_at_one_place_are_two_events(extract):
+    extraction = extract("Russian forces launched airstrikes and fired on Ukrainian positions near Vuhledar on Monday.")
+    kinds = {e.sub_event_type for e in events(extraction)}
+    assert {"Air/drone strike", "Shelling/artillery/missile attack"} <= kinds
+
+
+def test_a_purpose_clause_does_not_place_the_event(extract):
+    extraction = extract("Russian forces established a supply base in Melitopol on Monday to resupply operations "
+                         "in Robotyne.")
+    placed = [place_of(extraction, e).name for e in events(extraction)]
+    assert placed and placed[0] == "Melitopol"
+
+
+def test_a_stated_distance_picks_the_namesake_at_that_distance(extract):
+    # Several Ukrainian villages are called Andriivka; the one about 10 km south of Bakhmut is meant.
+    extraction = extract("Russian forces shelled Andriivka (approximately 10 km south of Bakhmut) on Monday.")
+    place = place_of(extraction, events(extraction)[0])
+    assert place.name == "Andriivka" and place.admin1 == "05"
+    assert abs(place.lat - 48.50) < 0.15 and abs(place.lon - 37.97) < 0.2
+
+
+def test_a_military_unit_named_with_capitals_is_not_a_place(extract):
+    extraction = extract("Servicemen of the 36th Marine Brigade and the Azov Regiment repelled an assault near "
+                         "Kurakhove on Monday.")
+    mentions = {place.mention for place in extraction.places}
+    assert "Marine" not in mentions and "Azov" not in mentions and "Kurakhove" in mentions
+
+
+def test_a_harm_sentence_after_an_event_is_a_claim_of_that_event(extract):
+    extraction = extract("Russian artillery shelled Orikhiv on Monday morning. A 64-year-old man was wounded. "
+                         "Three private houses and a shop were damaged.")
+    kinds = [(e.sub_event_type, place_of(extraction, e).name) for e in events(extraction)]
+    assert kinds == [("Shelling/artillery/missile attack", "Orikhiv")] * 3
+
+
+def test_a_harm_sentence_after_a_denied_event_reports_nothing(extract):
+    extraction = extract("The ministry denied that Russian artillery shelled Orikhiv on Monday. A man was wounded "
+                         "in a traffic accident.")
+    assert len(events(extraction)) == 1
+
+
+def test_the_briefings_loss_tallies_and_thrown_back_attacks_are_battles(extract):
+    extraction = extract("The enemy lost up to 110 servicemen near Robotyne over the past day. "
+                         "Enemy losses amounted to up to 40 servicemen and two tanks near Verbove. "
+                         "The enemy was thrown back to its starting positions near Novoprokopivka.")
+    found = [(e.sub_event_type, e.status) for e in events(extraction)]
+    assert found == [("Armed clash", "asserted"), ("Armed clash", "asserted"), ("Armed clash", "failed")]
+
+
+def test_a_capture_stands_beside_gains_not_made_elsewhere(extract):
+    extraction = extract("The regional governor stated that Russian forces captured Kreminna on Monday but did not "
+                         "make any major gains elsewhere.")
+    first = events(extraction)[0]
+    assert (first.sub_event_type, first.status) == ("Non-state actor overtakes territory", "asserted")
+
+
+def test_an_attack_that_made_no_progress_failed(extract):
+    extraction = extract("Russian forces attacked Kreminna on Monday but made no progress.")
+    assert events(extraction)[0].status == "failed"
+
+
+def test_the_occupation_authorities_speak_for_russia(extract):
+    extraction = extract("Forces of the Luhansk People's Republic militia claimed that they captured Rubtsi on "
+                         "Monday.")
+    assert extraction.claims[0].source.side == "RU"
+
+
+def test_a_harm_sentence_keeps_the_event_place_not_the_hospital(extract):
+    extraction = extract("Russian forces shelled Orikhiv on Monday morning. A man was wounded and has been taken "
+                         "to hospital in Zaporizhzhia.")
+    assert [place_of(extraction, e).name for e in events(extraction)] == ["Orikhiv", "Orikhiv"]

@@ -81,6 +81,8 @@ CASES = [
     # holding -> the holder
     ("Russian forces still hold Avdiivka.", {}, [("holding", "RU", "RU", "Avdiivka")]),
     ("Avdiivka remains under Ukrainian control.", {}, [("holding", "UA", "UA", "Avdiivka")]),
+    ("Robotyne remains under the control of Russian troops.", {}, [("holding", "RU", "RU", "Robotyne")]),
+    ("Russian troops fully control Verbove.", {}, [("holding", "RU", "RU", "Verbove")]),
     ("The Russian-held town of Tokmak was shelled overnight.", {}, [("holding", "RU", "RU", "Tokmak")]),
     # repelled / failed_attack
     ("Ukrainian troops repelled Russian attacks near Andriivka.", {}, [("repelled", "UA", "UA", "Andriivka")]),

@@ -132,6 +132,8 @@ class Attributor:
                           channel=channel)
         kind = classify_kind(outlet) or ("unknown" if channel == "telegram" else "outlet")
         side = classify_side(outlet)
+        if side == "unknown" and _Z_BRAND.search(outlet):
+            side = "RU"
         if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
             side = first_person_side(self.document.text)
         return Source(name=outlet, kind=kind, side=side, channel=channel)
@@ -205,6 +207,9 @@ _SIDE_NAMES = {
                      r"nationalist formations)\b"),
 }
 _OTHER = {"RU": "UA", "UA": "RU"}
+# Russian war channels brand their names with the invasion's "Z" ("Southern Front Z", "WarJournal [Z]",
+# "Z-Vestnik"): a capital Z standing alone in a channel's name.
+_Z_BRAND = re.compile(r"(?:^|[\s\[(])Z(?:$|[\s\])-])")
 # A channel's own salute names its side outright.
 _OWN_MARKERS = {
     "UA": re.compile(r"\b(?:Glory to Ukraine|Slava Ukraini|Glory to the heroes|Defence Forces of Ukraine)\b",

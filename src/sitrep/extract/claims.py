@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 
 from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
 from sitrep.extract.attribution import Attribution, Attributor
-from sitrep.extract.clauses import Predicate, clause_head_at, predicates
+from sitrep.extract.clauses import Predicate, aftermath, clause_head_at, predicates
 from sitrep.extract.events import EventTyping
 from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
 from sitrep.extract.nlp import Paragraph
@@ -51,6 +51,9 @@ NON_STATE_KINDS = frozenset({"pmc", "separatist", "rebel", "paramilitary"})
 LOCATION_ROLES = (None, "location")
 # Roles of a place that show a clause is placed relative to it: no earlier settlement is carried over.
 NOT_HERE_ROLES = frozenset({"origin", "axis", "reference", "water"})
+# The dependency of a "to"-infinitive that states a purpose ("... to resupply operations in X"); "attempts
+# to seize X" (acl) and "continued to shell X" (xcomp) are the event itself.
+PURPOSE_DEPS = frozenset({"advcl"})
 # A country is an event's place only after a locative word ("strikes across Ukraine"); elsewhere it names
 # an actor or an owner ("Ukraine was taking ground", "Ukraine's eastern Donbas region").
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within|into|over|on|at)\s+(?:the\s+)?(?:\w+\s+)?$",
@@ -73,6 +76,7 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
     dates = DateResolver(document.published)
     index = _PlaceIndex(list(places))
     claims: list[Claim] = []
+    previous: Event | None = None  # the event of the sentence before, which an aftermath sentence continues
     for paragraph in sorted(paragraphs, key=lambda p: p.start):
         credit = _caption_credit(document.captions, paragraph.start)
         for sentence in paragraph.doc.sents:
@@ -83,10 +87,36 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
             date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
             times = (dates.expressions(sentence.text, start), dates.anchor_clauses(sentence.text))
             found, capped = _events(document, paragraph, sentence, attribution, index, date, times)
+            if not found and previous is not None:
+                found = _aftermath(document, paragraph, sentence, index, date, previous)
+            previous = found[-1] if found else None
             for part, event in enumerate(found or [None]):
                 claims.append(_claim(document, paragraph.start, sentence, attribution, event, part,
                                      capped if part == 0 else 0))
     return claims
+
+
+def _aftermath(document: Document, paragraph: Paragraph, sentence, index: _PlaceIndex, date: EventDate | None,
+               previous: Event) -> list[Event]:
+    """"Russian artillery shelled Orikhiv. A 64-year-old man was wounded.": the second sentence reports
+    no event of its own but what the first one did; it is a claim of that event, with its own numbers,
+    and its own day where it names one. Only after an event that happened (asserted or
+    historical): the harm of a forecast or a denied attack is no report of harm."""
+    words = aftermath(sentence.text)
+    if words is None or previous.status not in AFTERMATH_AFTER:
+        return []
+    offset = paragraph.start
+    found = quantities(sentence.text, offset + sentence.start_char)
+    own = [number for number, place in index.between(offset + sentence.start_char, offset + sentence.end_char)
+           if place.kind == "toponym" and place.precision in (1, 2) and place.role in LOCATION_ROLES]
+    # Its own place only narrows a region ("shelling in the Kharkiv region ... Two people were injured
+    # in Kupiansk"); beside a settlement, a place it names is elsewhere ("taken to hospital in Zaporizhzhia").
+    narrows = own and (previous.place is None or (index.places[previous.place].precision or 4) >= 3)
+    return [previous.model_copy(update={
+        "trigger": words.group(), "place": own[0] if narrows else previous.place,
+        "date": date if date is not None and date.expression else previous.date,
+        "fatalities": fatalities(found), "quantities": found,
+    })]
 
 
 def _caption_credit(captions: list[Caption], start: int) -> str | None:
@@ -145,26 +175,60 @@ def _events(document: Document, paragraph: Paragraph, sentence, attribution: Att
         event = _event(document, paragraph, sentence, attribution, usable, index, date, times, predicate, clause,
                        _clause_actors(sentence, offset, actors, clause) if len(found) > 1 else actors)
         named = any(actor.mention and clause[0] <= (actor.start or -1) < clause[1] for actor in actors)
-        if events and any(_same_occasion(event, other, named) for other in events):
-            continue  # "killed two civilians when artillery hit the street": one event, told twice
+        same = next((number for number, other in enumerate(events) if _same_occasion(event, other, named)), None)
+        if same is not None:
+            # "killed two civilians when artillery hit the street": one event, told twice; the telling
+            # that names the doer names it for both.
+            if events[same].actor1 is None and event.actor1 is not None:
+                events[same] = events[same].model_copy(update={"actor1": event.actor1,
+                                                               "actor2": events[same].actor2 or event.actor2})
+            continue
         events.extend(_each_listed_place(event, places, document.text, clause))
-    events = _share_actors(events)
+    events = _distinct(_share_actors(events, places), places)
     kept = events[:MAX_EVENTS_PER_SENTENCE]
     return kept, more + len(events) - len(kept)
 
 
-def _share_actors(events: list[Event]) -> list[Event]:
+def _distinct(events: list[Event], places: list[Place]) -> list[Event]:
+    """The events minus repeats: "attacked A, B and C but made no progress" borrows C for its second
+    clause, which the list already gave its own event."""
+    seen, kept = set(), []
+    for event in events:
+        key = (event.sub_event_type, _where(event, places), event.status,
+               event.actor1.side if event.actor1 else None, event.date.start if event.date else None)
+        if key not in seen:
+            seen.add(key)
+            kept.append(event)
+    return kept
+
+
+def _where(event: Event, places: list[Place]):
+    """The event's place for comparing two events: its gazetteer entry, else its mention."""
+    if event.place is None:
+        return None
+    place = places[event.place]
+    return place.geonameid if place.geonameid is not None else event.place
+
+
+def _share_actors(events: list[Event], places: list[Place]) -> list[Event]:
     """An event of the sentence without a named actor takes the actor of another of its events at the
-    same place and time: "Russian forces detained the village head; his whereabouts are unknown"."""
+    same place and time: "Russian forces detained the village head; his whereabouts are unknown".
+    The same place may be named twice ("attacks near Avdiivka and fire along the Avdiivka frontline")."""
     shared = []
     for event in events:
         if event.actor1 is None:
             donor = next((other for other in events if other is not event and other.actor1 is not None
-                          and other.place == event.place and other.date == event.date), None)
+                          and _where(other, places) == _where(event, places) and other.date == event.date), None)
             if donor is not None:
                 event = event.model_copy(update={"actor1": donor.actor1, "actor2": event.actor2 or donor.actor2})
         shared.append(event)
     return shared
+
+
+# Statuses of an event whose harm a following sentence may report ("A man was wounded.").
+AFTERMATH_AFTER = frozenset({"asserted", "historical"})
+# Statuses that deny or defeat an event: beside an asserted event of the sentence, a claim of its own.
+OUTCOME_STATUSES = frozenset({"negated", "failed"})
 
 
 def _same_occasion(event: Event, other: Event, names_actor: bool) -> bool:
@@ -174,10 +238,16 @@ def _same_occasion(event: Event, other: Event, names_actor: bool) -> bool:
     Wagner's conquest"); "supported by artillery" in a battle's sentence is the same battle."""
     if event.place != other.place or event.date is None or other.date is None:
         return False
-    if not (event.date.start <= other.date.end and other.date.start <= event.date.end):
-        return False
+    undated = event.date.expression is None or other.date.expression is None
+    if not undated and not (event.date.start <= other.date.end and other.date.start <= event.date.end):
+        return False  # a clause without time words shares its sentence's time ("..., capturing the salient")
     if event.actor1 is not None and other.actor1 is not None and event.actor1.side != other.actor1.side:
         return False  # "Ukrainian forces pushed back Russian units ... after Wagner claimed it": two doers
+    if (event.status in OUTCOME_STATUSES) != (other.status in OUTCOME_STATUSES):
+        return False  # "attacked the city ... but did not capture it": the fighting, and the capture denied
+    if event.event_type == other.event_type == "Explosions/Remote violence" and \
+            event.sub_event_type != other.sub_event_type:
+        return False  # "launched airstrikes and fired on positions near X": two weapons, two ACLED events
     related = event.event_type == other.event_type or \
         {event.event_type, other.event_type} == {"Explosions/Remote violence", "Violence against civilians"}
     return related or not names_actor
@@ -360,6 +430,10 @@ def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, i
                and (place.precision < 4 or _LOCATIVE_BEFORE.search(sentence.doc.text, 0, place.start - paragraph_start))]
     sentence_span = (paragraph_start + sentence.start_char, paragraph_start + sentence.end_char)
     windows = [clause] if clause == sentence_span else [clause, sentence_span]
+    main = [(index, place) for index, place in located
+            if not _in_purpose_clause(sentence, place.start - paragraph_start, trigger - paragraph_start)]
+    if any(place.role in LOCATION_ROLES for _, place in main):
+        located = main  # "bases in Crimea to resupply operations in Mariupol": the bases are in Crimea
 
     def best(window: tuple[int, int], roles) -> int | None:
         inside = [(index, place) for index, place in located
@@ -391,6 +465,30 @@ def _place_index(usable: list[tuple[int, Place]], sentence, clause: tuple[int, i
     sentence_start = paragraph_start + sentence.start_char
     since = 0 if _SETTLEMENT_REFERENCE.search(sentence.text) else paragraph_start
     return catalogue.last_settlement(since, sentence_start)
+
+
+def _in_purpose_clause(sentence, position: int, trigger: int) -> bool:
+    """Whether the word at ``position`` (an offset of the sentence's doc) lies in a "to ..." clause of
+    purpose or intent that does not hold the event's trigger: "to gain access to the highway to X",
+    "to resupply operations in X" say what the event was for, not where it happened."""
+    token = _token_at(sentence, position)
+    if token is None:
+        return False
+    current = token
+    while current.i != current.head.i and sentence.start <= current.head.i < sentence.end:
+        if current.pos_ in ("VERB", "AUX") and current.dep_ in PURPOSE_DEPS and \
+                any(child.dep_ == "aux" and child.lower_ == "to" for child in current.children):
+            first, last = current.left_edge.idx, current.right_edge.idx + len(current.right_edge.text)
+            return not first <= trigger < last
+        current = current.head
+    return False
+
+
+def _token_at(sentence, position: int):
+    for token in sentence:
+        if token.idx <= position < token.idx + len(token.text):
+            return token
+    return None
 
 
 def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None,

@@ -12,14 +12,21 @@ stage looks for its actors, place and time words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+import yaml
 
 from sitrep.extract.events import EventTyping, classify, has_cue
+from sitrep.extract.lang import resource
 
 # Dependencies that make a verb the head of a clause of its own.
 CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl", "ccomp", "pcomp", "parataxis", "acl"})
-# A clause needs this many words to be typed on its own ("took it" is too little to tell).
+# A clause needs this many words to be typed on its own ("took it" is too little to tell) ...
 MIN_CLAUSE_WORDS = 3
+# ... unless one of them is a proper name: "and capture Kharkiv" says enough.
+MIN_NAMED_CLAUSE_WORDS = 2
 # Nouns of a taker's deed that head a clause of their own when a possessor names the taker.
 NOMINAL_DEEDS = frozenset({"conquest", "capture", "recapture", "seizure", "takeover", "liberation"})
 # Verb-like parts of speech that head clauses.
@@ -43,18 +50,64 @@ def predicates(sentence, limit: int) -> tuple[list[Predicate], int]:
     if first is None:
         return [], 0
     clauses = clause_spans(sentence)
-    found = [Predicate(first, *_clause_at(clauses, first.trigger_start, sentence))]
+    home = _clause_at(clauses, first.trigger_start, sentence)
+    first = _own_typing(first, home, sentence) if len(clauses) > 1 else first
+    found = [Predicate(first, *home)]
     for start, end in clauses:
         if start <= first.trigger_start < end:
             continue
         span = sentence.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or sum(1 for token in span if token.is_alpha) < MIN_CLAUSE_WORDS or not has_cue(span.text):
+        if span is None or not _long_enough(span) or not _admitted(span.text):
             continue
         typing = classify(span)
         if typing is None or any(_overlaps(typing, other.typing) for other in found):
             continue
         found.append(Predicate(typing, start, end))
     return found[:limit], max(0, len(found) - limit)
+
+
+def _own_typing(whole: EventTyping, clause: tuple[int, int], sentence) -> EventTyping:
+    """The whole sentence's event, typed from the words of the clause that holds its trigger: in "did not
+    conduct ground attacks near X and continued to fire on positions along Y" the sentence's cues
+    add up to a battle with its trigger in the second clause, which on its own reports shelling.
+    The sentence's status stays unless the clause's own words give another ("but failed to ...");
+    a denial or a hedge in the main clause governs its complement."""
+    span = sentence.doc.char_span(*clause, alignment_mode="expand")
+    if span is None or not _long_enough(span) or not _admitted(span.text):
+        return whole
+    own = classify(span)
+    if own is None or own.sub_event_type == whole.sub_event_type:
+        return whole
+    status = whole.status if own.status == "asserted" else own.status
+    return replace(own, status=status)
+
+
+def _long_enough(span) -> bool:
+    words = sum(1 for token in span if token.is_alpha)
+    named = any(token.pos_ == "PROPN" for token in span)
+    return words >= (MIN_NAMED_CLAUSE_WORDS if named else MIN_CLAUSE_WORDS)
+
+
+def _admitted(text: str) -> bool:
+    """Whether a further clause may be typed: an event cue of the lexicon fires in it, or a plain word of
+    war reporting that the lexicon leaves to the classifier (lang/en/clauses.yaml)."""
+    return has_cue(text) or any(pattern.search(text) for pattern in _admit_patterns())
+
+
+def aftermath(text: str) -> re.Match | None:
+    """The words by which a sentence with no event of its own reports what an event did ("A man was
+    wounded"), or None (lang/en/clauses.yaml, ``aftermath``)."""
+    return next((match for pattern in _patterns("aftermath") if (match := pattern.search(text))), None)
+
+
+def _admit_patterns() -> tuple[re.Pattern, ...]:
+    return _patterns("admit")
+
+
+@cache
+def _patterns(key: str) -> tuple[re.Pattern, ...]:
+    data = yaml.safe_load(resource("clauses.yaml").read_text(encoding="utf-8"))
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in data[key])
 
 
 def clause_spans(sentence) -> list[tuple[int, int]]:

@@ -60,6 +60,8 @@ class Mention:
     within: list[int] = field(default_factory=list)
     # Index of a place that an appositive names as this one's neighbour ("X, a settlement east of Y").
     near_to: int | None = None
+    # The distance the text gives between the two, in km ("12km southeast of Bakhmut"), when it gives one.
+    near_km: float | None = None
     # Right after a locative word ("in", "near", "of" ...) or heading a line ("Robotyne, evening report.").
     locative: bool = False
 
@@ -90,7 +92,9 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
         if not taken.overlaps(mention.start, mention.end) and not _covered(others, mention.start, mention.end) \
                 and _in_theatre(gazetteer, mention.name, rule):
             taken.add(mention)
-    mentions = taken.sorted()
+    units = [match.span() for match in rule.unit_pattern.finditer(text)] if rule.unit_pattern else []
+    mentions = [mention for mention in taken.sorted()
+                if mention.source == "demonym" or not _covered(units, mention.start, mention.end)]
     persons = _entity_spans(hints, rule.person_labels)
     for mention in mentions:
         if mention.source != "demonym":
@@ -326,8 +330,14 @@ def _apposition_mentions(text: str, gazetteer) -> list[Mention]:
     return mentions
 
 
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|of|from|to|towards?|outside|around|into|by)\s+(?:the\s+)?$",
-                              re.IGNORECASE)
+# Words right before a name that make it a place in the war's theatre: locative prepositions, and the
+# verbs whose object is a place ("captured Marinka", "shelled Vuhledar", "entered Robotyne").
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|at|of|from|to|towards?|outside|around|into|by|"
+    r"captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|took|take|taking|liberat(?:e|ed|es|ing)|recaptur(?:e|ed|ing)|retook|"
+    r"shell(?:ed|ing|s)?|struck|strik(?:e|es|ing)|hit|attack(?:ed|ing|s)?|storm(?:ed|ing|s)?|enter(?:ed|ing|s)?|"
+    r"encircl(?:e|ed|ing)|surround(?:ed|ing)?|bomb(?:ed|ing)|occup(?:y|ied|ying)|reach(?:ed|ing)?)\s+(?:the\s+)?$",
+    re.IGNORECASE)
 _HEADING = re.compile(rf"{NAME}\s*[,.:!—–-]")
 
 

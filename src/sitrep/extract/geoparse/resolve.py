@@ -176,6 +176,11 @@ APPOSITION_MAX_PRIOR = 5.5
 
 # "X, a settlement 23 kilometres east of Y": X's namesakes farther than this from every Y are dropped.
 NEIGHBOUR_KM = 60.0
+# Where the text states the distance ("12km southeast of Y"), namesakes farther than this from Y are
+# dropped instead: reporters round, measure by road or from the city's edge, and GeoNames puts a
+# village's point anywhere in it; half as much again plus 5 km keeps all of that.
+STATED_DISTANCE_SLACK = 1.5
+STATED_DISTANCE_MARGIN_KM = 5.0
 
 
 def apply_neighbours(looked: list[Lookup]) -> None:
@@ -185,8 +190,10 @@ def apply_neighbours(looked: list[Lookup]) -> None:
         if index is None or not item.entries or not looked[index].entries:
             continue
         anchors = [(entry.lat, entry.lon) for entry in looked[index].entries if lookup.is_settlement(entry)]
+        stated = item.mention.near_km
+        limit = NEIGHBOUR_KM if stated is None else stated * STATED_DISTANCE_SLACK + STATED_DISTANCE_MARGIN_KM
         near = [entry for entry in item.entries
-                if any(_distance_km((entry.lat, entry.lon), anchor) <= NEIGHBOUR_KM for anchor in anchors)]
+                if any(_distance_km((entry.lat, entry.lon), anchor) <= limit for anchor in anchors)]
         if near:
             item.entries = near
 

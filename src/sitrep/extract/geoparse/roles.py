@@ -45,6 +45,18 @@ _INSTITUTION = re.compile(r"\b(?:college|university|institute|school|academy|min
                           r"newspaper|times|post|news|radio|television|tv)\b", re.IGNORECASE)
 _ALL_NEAR = re.compile(r",\s+(?:all|both|each)\s+(?:\w+\s+){0,4}?(?:of|near|in|around|outside)\s+(?:the\s+)?",
                        re.IGNORECASE)
+# "Klynove (approximately 12km southeast of Bakhmut)", "Novoluhanske, about 20 km southeast of Bakhmut":
+# a distance from the second place, right after the first, locates the first.
+_DISTANCE = r"(?:approximately|about|around|roughly|some|nearly|almost|less than|under|just|only|over|more than)?\s*" \
+            r"\d+(?:[.,]\d+)?\s*-?\s*(?:km|kms|kilometers|kilometres|miles|mi)\b"
+_DISTANCE_AFTER = re.compile(rf"\s*(?:\(|,|—|–)\s*{_DISTANCE}\s+(?:\w+\s+){{0,2}}?(?:of|from)\s+(?:the\s+)?(?:city\s+of\s+)?",
+                             re.IGNORECASE)
+# "... less than 10 km from Kherson City in Dariivka": the distance before the reference, the place after it.
+_DISTANCE_BEFORE = re.compile(rf"{_DISTANCE}\s+(?:\w+\s+){{0,2}}?(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_DISTANCE_THEN = re.compile(r"(?:\s+City)?\s*,?\s+(?:in|at|near)\s+(?:the\s+(?:village|town|settlement)\s+of\s+)?",
+                            re.IGNORECASE)
+_NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*-?\s*(km|kms|kilometers|kilometres|miles|mi)\b", re.IGNORECASE)
+KM_PER_MILE = 1.609
 # What joins the places of a list: "A, B and C".
 _LIST_JOINER = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+|\s*,\s*")
 
@@ -116,6 +128,7 @@ def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] 
                 mentions[index].within = [following]
             else:
                 mentions[index].near_to = following
+                mentions[index].near_km = _kilometres(text[mentions[index].end:mentions[following].start])
                 mentions[following].use = "reference"
         elif following < len(mentions) and mentions[following].source != "demonym" and \
                 _ALL_NEAR.fullmatch(text[mentions[index].end:mentions[following].start]):
@@ -127,12 +140,42 @@ def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] 
                 previous = member - 1
                 member = previous if previous >= 0 and mentions[previous].source != "demonym" and \
                     _LIST_JOINER.fullmatch(text[mentions[previous].end:mentions[member].start]) else None
+    _link_distances(text, mentions, placed)
     # "Bilozerka and Tomyna Balka, Kherson": every place of a list lies in the region after its last.
     for index in reversed(placed):
         following = index + 1
         if (not mentions[index].within and following < len(mentions) and mentions[following].within
                 and _LIST_JOINER.fullmatch(text[mentions[index].end:mentions[following].start])):
             mentions[index].within = list(mentions[following].within)
+
+
+def _link_distances(text: str, mentions: list, placed: list[int]) -> None:
+    """A place located by its distance from another ("Klynove (12km southeast of Bakhmut)", "10 km from
+    Kherson City in Dariivka") lies near that other: it picks the namesake there (``near_to``), and the
+    other is only a reference point."""
+    placed_set = set(placed)
+    for index in placed:
+        following = index + 1
+        if following >= len(mentions) or mentions[following].source == "demonym" or mentions[following].near_to is not None:
+            continue
+        between = text[mentions[index].end:mentions[following].start]
+        if mentions[index].near_to is None and _DISTANCE_AFTER.fullmatch(between):
+            mentions[index].near_to, mentions[index].near_km = following, _kilometres(between)
+            mentions[following].use = "reference"
+        elif following in placed_set and mentions[following].near_to is None and _DISTANCE_THEN.fullmatch(between):
+            before = _DISTANCE_BEFORE.search(text, max(0, mentions[index].start - 60), mentions[index].start)
+            if before:
+                mentions[following].near_to, mentions[following].near_km = index, _kilometres(before.group())
+                mentions[index].use = "reference"
+
+
+def _kilometres(phrase: str) -> float | None:
+    """The distance a phrase states, in km ("approximately 12km", "5 miles")."""
+    match = _NUMBER_UNIT.search(phrase)
+    if match is None:
+        return None
+    value = float(match.group(1).replace(",", "."))
+    return value * KM_PER_MILE if match.group(2).lower().startswith("mi") else value
 
 
 def _use(text: str, mention, rules: RoleRules, organisations: list[tuple[int, int]]) -> str:
