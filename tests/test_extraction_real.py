@@ -400,3 +400,17 @@ def test_a_harm_sentence_keeps_the_event_place_not_the_hospital(extract):
     extraction = extract("Russian forces shelled Orikhiv on Monday morning. A man was wounded and has been taken "
                          "to hospital in Zaporizhzhia.")
     assert [place_of(extraction, e).name for e in events(extraction)] == ["Orikhiv", "Orikhiv"]
+
+
+def test_a_new_council_is_not_an_earlier_speakers_council(extract):
+    extraction = extract("Russian Security Council Secretary Nikolai Patrushev said on Monday that the operation "
+                         "would go on.\n\nThe Derhachi City Council reported that Ukrainian forces repelled a "
+                         "Russian assault near Derhachi on Monday.")
+    council = next(claim for claim in extraction.claims if "Derhachi City Council" in claim.text)
+    assert council.source.name == "The Derhachi City Council" and council.source.side == "UA"
+
+
+def test_a_force_of_the_occupation_republic_is_that_republics(extract):
+    extraction = extract("Territorial defense forces of the DNR made marginal advances near Kodema on Monday.")
+    actor = events(extraction)[0].actor1
+    assert actor is not None and actor.side == "RU" and actor.name == "DPR forces"

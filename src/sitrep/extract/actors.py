@@ -12,7 +12,7 @@ around the event's trigger word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import product
@@ -356,11 +356,27 @@ def find_actors(sentence, speaker_side: str = "unknown", offset: int = 0) -> lis
     catalogue = load_catalogue()
     text = sentence.text
     matches = [match for match in _matches(text, catalogue) if _kept(sentence, text, match, catalogue)]
-    chosen = _longest_first(matches)
+    chosen = _owned_by_following(text, _longest_first(matches))
     country = _local_country(text, chosen, catalogue)
     side = speaker_side if speaker_side in SIDES else "unknown"
     base = offset + sentence.start_char
     return [_actor(match, text[match.start:match.end], base, side, country, catalogue) for match in chosen]
+
+
+# "Territorial defence forces of the DNR", "the militia of the LNR": a force named with "of" and another
+# actor belongs to that actor.
+_OF_OWNER = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _owned_by_following(text: str, chosen: list[_Match]) -> list[_Match]:
+    """Each match followed by "of <actor>" becomes that actor (the mention keeps its own words)."""
+    owned = list(chosen)
+    for number in range(len(owned) - 1):
+        first, second = owned[number], owned[number + 1]
+        if second.kind not in ("demonym", "country", "generic") and first.kind != "country" and \
+                _OF_OWNER.fullmatch(text, first.end, second.start):
+            owned[number] = replace(first, kind=second.kind, reference=second.reference)
+    return owned
 
 
 def _kept(sentence, text: str, match: _Match, catalogue: Catalogue) -> bool:

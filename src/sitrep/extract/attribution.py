@@ -187,8 +187,12 @@ class Attributor:
                 return speaker
             # "Mr Freedman", "the ministry", "the blogger" (after "bloggers"): a title or article plus
             # a word of the earlier name, singular or plural.
+            # Every word of the reference must be one of the earlier name's: "the Derhachi City Council"
+            # is a speaker of its own, not "the Security Council" of an earlier speaker.
             known_words = {word.rstrip("s") for word in known.split()}
-            if words[-1].rstrip("s") in known_words and (words[0] in REFERRING_WORDS or len(words) == 1):
+            rest = words[1:] if words[0] in REFERRING_WORDS else words
+            if (words[0] in REFERRING_WORDS or len(words) == 1) and rest and \
+                    all(word.rstrip("s") in known_words for word in rest):
                 return speaker
         return None
 
