@@ -90,6 +90,10 @@ CASES = [
     ("Russian troops occupied the Crimean peninsula in 2014.", GRT, None, "historical"),
     ("Ukrainian forces did not shell the market in Donetsk, Kyiv insisted.", ART, ANY, "negated"),
     # Statements with no event
+    ("Occupation officials opened two schools in occupied settlements of Kherson Oblast.", None, ANY, ANY),
+    ("Russian troops fully control Verbove, the ministry said.", None, ANY, ANY),
+    ("The enemy lost up to 90 servicemen in the Kupiansk direction over the past day.", AC, ANY, "asserted"),
+    ("The enemy was thrown back to its starting positions near Synkivka.", AC, ANY, "failed"),
     ("Bakhmut had a population of about 70,000 before the war.", None, None, ANY),
     ("The war has reshaped Europe's security order, the minister argued.", None, None, ANY),
     ("Kupiansk is a railway hub on the Oskil river.", None, None, ANY),
