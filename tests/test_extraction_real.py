@@ -414,3 +414,14 @@ def test_a_force_of_the_occupation_republic_is_that_republics(extract):
     extraction = extract("Territorial defense forces of the DNR made marginal advances near Kodema on Monday.")
     actor = events(extraction)[0].actor1
     assert actor is not None and actor.side == "RU" and actor.name == "DPR forces"
+
+
+def test_the_defenders_who_stopped_an_attack_are_not_its_attacker(extract):
+    extraction = extract("Ukrainian forces stopped Russian assault groups near Soledar on Monday.")
+    event = events(extraction)[0]
+    assert event.status == "failed" and event.actor1 is not None and event.actor1.side == "RU"
+
+
+def test_strikes_with_no_aircraft_named_are_shelling(extract):
+    extraction = extract("Russian forces conducted strikes on rear areas near Kherson on Monday.")
+    assert events(extraction)[0].sub_event_type == "Shelling/artillery/missile attack"

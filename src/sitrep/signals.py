@@ -544,6 +544,10 @@ def _actor_side(claim: Claim, layout: Layout, trigger: Trigger, match: re.Match[
     actor1 = claim.event.actor1 if claim.event else None
     if effect in ACTOR1_FALLBACK and actor1 is not None and actor1.side in KNOWN_SIDES \
             and not _names_someone(layout, clause_number):
+        if effect == "repelled" and claim.event.status == "failed":
+            # A failed attack's actor1 is its attacker (sitrep.extract.claims): the repelling is the
+            # other side's ("units of the Vostok group repelled three attacks by Ukrainian groups").
+            return OPPOSITE.get(actor1.side, "unknown")
         return actor1.side
     return "unknown"
 

@@ -60,7 +60,9 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within|into|ove
                               re.IGNORECASE)
 # Triggers whose subject stopped an attack: the event (a failed attack) belongs to the other side.
 _REPELLED = re.compile(r"\b(?:repel|repuls|beat(?:en)? back|beat off|fend(?:ed)? off|fought off|thwart|held off|"
-                       r"hold off|foil|repel+ed)", re.IGNORECASE)
+                       r"hold off|foil|repel+ed|stopped)", re.IGNORECASE)
+# How far after the first actor's name a repelling verb makes that actor the repeller (characters).
+REPELLER_WINDOW = 40
 # What joins the places of a list: "A, B and C".
 # A name that the gazetteer did not know may stand in the list between two places ("A, Hryhorivka, B").
 _LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as)\s+|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){1,7}")
@@ -277,7 +279,7 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     offset = paragraph.start
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
     actor1, actor2 = _opponent(actor1, actor2, typing.event_type)
-    if typing.status == "failed" and _REPELLED.search(typing.trigger or ""):
+    if typing.status == "failed" and _repelled_by(actor1, sentence, offset, typing, clause):
         # "Ukrainian forces repelled Russian assaults": the failed attack is the attacker's (actor1).
         actor1, actor2 = actor2, actor1
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char)
@@ -290,6 +292,20 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
         mode=typing.mode, status=_status(typing.status, date, document.published), trigger=typing.trigger,
         actor1=actor1, actor2=actor2, place=place, date=date, fatalities=fatalities(found), quantities=found,
     )
+
+
+def _repelled_by(actor: Actor | None, sentence, offset: int, typing: EventTyping, clause: tuple[int, int]) -> bool:
+    """Whether the event's first actor is the one who repelled it: the trigger is the repelling
+    ("repelled Russian assaults"), or a repelling verb of the clause comes after that actor's name
+    ("Ukrainian forces stopped Russian reconnaissance groups near X")."""
+    if _REPELLED.search(typing.trigger or ""):
+        return True
+    if actor is None or actor.start is None:
+        return False
+    base = offset + sentence.start_char
+    start = max(clause[0], actor.end or actor.start) - base
+    found = _REPELLED.search(sentence.text, max(start, 0), max(clause[1] - base, 0))
+    return found is not None and found.start() - start <= REPELLER_WINDOW
 
 
 def _territory_subtype(subtype: str, actor1: Actor | None, place: Place | None) -> str:
