@@ -19,6 +19,7 @@ from sitrep import __version__, render, service
 from sitrep.commands import batch, crossdoc, evaluate, export, gazetteer, serve
 from sitrep.commands.common import EXIT_INPUT_FAILED, check_choice, err, guarded, out, parse_date
 from sitrep.commands.resolve import resolve
+from sitrep.extract.language import LanguageTally
 from sitrep.models import Extraction
 from sitrep.settings import Settings, get_settings
 from sitrep.store import Store
@@ -101,11 +102,15 @@ def extract(paths: Annotated[list[str], typer.Argument(help="Files, directories 
     _check_choice("--format", format, ("jsonl", "table"))
     settings = _settings()
     errors: list = []
-    for extraction in service.extract(paths, _pipeline_factory(settings), settings, input_format, errors):
+    languages = LanguageTally()
+    for extraction in service.extract(paths, _pipeline_factory(settings), settings, input_format, errors, languages):
         if format == "jsonl":
             sys.stdout.write(extraction.to_json() + "\n")
         else:
             render.claims_table(out, render.rows_from_extraction(extraction))
+    unread = languages.unsupported_summary()
+    if unread:
+        err.print(f"sitrep: {unread}: marked with their language, not parsed", markup=False, highlight=False)
     for error in errors:
         err.print(f"sitrep: {error}", markup=False, highlight=False)
     if errors:

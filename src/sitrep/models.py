@@ -81,7 +81,11 @@ class Document(Record):
     title: str | None = None
     author: str | None = None
     published: dt.date | None = None
-    language: str | None = None
+    language: str | None = Field(
+        None, description="ISO 639-1 code of the language most of the text is in ('en', 'uk', 'ru'; 'be', 'de' "
+        "and others are recognised but not read; 'und' for letters of no recognised script), decided by the "
+        "pipeline per paragraph; a reader's or input's value is only a fallback for text too short to tell. "
+        "Null for text without letters.")
     text: str
     captions: list[Caption] = []
     removed: list[Removed] = []
@@ -194,6 +198,9 @@ class Claim(Record):
                       "sentence's span, source and quote, and their id ends in '/<part>'.")
     capped: int = Field(0, ge=0, description="On a sentence's first claim: how many further events of the "
                         "sentence were left out because it reports more than the cap (claims.MAX_EVENTS_PER_SENTENCE).")
+    language: str | None = Field(
+        None, description="ISO 639-1 code of the language of the claim's paragraph ('en', 'uk', 'ru'), which "
+        "decided the lexicons used on it. A paragraph in a language sitrep does not read gives no claims.")
 
 
 class Extraction(Record):

@@ -173,10 +173,16 @@ def document_view(console: Console, extraction: Extraction) -> None:
 
 
 def ingest_summary(console: Console, report: IngestReport) -> None:
+    skipped = f"{report.count('skipped')} skipped, " if report.count("skipped") else ""
     console.print(
-        f"{report.count('ingested')} files ingested, {report.count('unchanged')} unchanged, "
+        f"{report.count('ingested')} files ingested, {report.count('unchanged')} unchanged, {skipped}"
         f"{report.count('failed')} failed; {report.documents_new} new documents, "
         f"{report.documents_unchanged} already stored", highlight=False)
+    for reason, count in sorted(report.skipped.items()):
+        console.print(f"skipped {count} item{'' if count == 1 else 's'} with {reason}: no document", highlight=False)
+    unread = report.languages.unsupported_summary()
+    if unread:
+        console.print(f"{unread}: stored and marked with their language, not parsed", highlight=False)
     if report.clustering is not None and report.clustering.documents:
         done = report.clustering
         console.print(f"clustered {done.claims} claims of {done.documents} documents: {done.events_new} new events, "

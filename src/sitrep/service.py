@@ -6,11 +6,13 @@ is reported through an optional callback so that a caller can draw a bar, or not
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sitrep.errors import InputError
+from sitrep.extract.language import LanguageTally
 from sitrep.ingest import iter_inputs, read_input
 from sitrep.models import Document, Extraction, ItemError
 from sitrep.pipeline import Pipeline
@@ -28,11 +30,14 @@ class FileOutcome:
     new: int = 0
     unchanged: int = 0
     errors: list[ItemError] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # items that are no documents, by reason
 
     @property
     def status(self) -> str:
         if self.errors:
             return "failed"
+        if not self.new and not self.unchanged and self.skipped:
+            return "skipped"
         return "ingested" if self.new else "unchanged"
 
 
@@ -40,6 +45,11 @@ class FileOutcome:
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
     clustering: Any = None  # sitrep.corroborate.UpdateReport when the run clustered
+    languages: LanguageTally = field(default_factory=LanguageTally)  # of the documents extracted in this run
+
+    @property
+    def skipped(self) -> Counter[str]:
+        return sum((outcome.skipped for outcome in self.files), Counter())
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.files if outcome.status == status)
@@ -77,7 +87,7 @@ def expand_inputs(paths: list[str]) -> tuple[list[str], list[ItemError]]:
 def read_documents(path: str, settings: Settings, input_format: str | None, outcome: FileOutcome) -> Iterator[Document]:
     """The documents of one input; what cannot be read goes to ``outcome.errors``."""
     try:
-        for item in read_input(path, settings, input_format):
+        for item in read_input(path, settings, input_format, skipped=outcome.skipped):
             if isinstance(item, ItemError):
                 outcome.errors.append(item)
             else:
@@ -105,12 +115,14 @@ def ingest(paths: list[str], store: Store, pipeline_factory: Callable[[], Pipeli
                 fresh[document.id] = document
         if fresh:
             pipeline = pipeline or pipeline_factory()
+            before = _languages(pipeline).copy()
             for extraction in pipeline.pipe(fresh.values()):
                 # add() is False when another writer stored the same document meanwhile.
                 if store.add(extraction):
                     outcome.new += 1
                 else:
                     outcome.unchanged += 1
+            report.languages.add_tally(_languages(pipeline).since(before))
         for error in outcome.errors:
             store.record_error(error.source, error.message)
         if progress:
@@ -119,8 +131,10 @@ def ingest(paths: list[str], store: Store, pipeline_factory: Callable[[], Pipeli
 
 
 def extract(paths: list[str], pipeline_factory: Callable[[], Pipeline], settings: Settings,
-            input_format: str | None = None, errors: list[ItemError] | None = None) -> Iterator[Extraction]:
-    """Extraction records for every input, with no database; unreadable parts go to ``errors``."""
+            input_format: str | None = None, errors: list[ItemError] | None = None,
+            languages: LanguageTally | None = None) -> Iterator[Extraction]:
+    """Extraction records for every input, with no database; unreadable parts go to ``errors``, and the
+    documents and paragraphs extracted are counted by language in ``languages``."""
     files, missing = expand_inputs(paths)
     if errors is not None:
         errors.extend(missing)
@@ -132,4 +146,12 @@ def extract(paths: list[str], pipeline_factory: Callable[[], Pipeline], settings
             errors.extend(outcome.errors)
         if documents:
             pipeline = pipeline or pipeline_factory()
+            before = _languages(pipeline).copy()
             yield from pipeline.pipe(documents)
+            if languages is not None:
+                languages.add_tally(_languages(pipeline).since(before))
+
+
+def _languages(pipeline) -> LanguageTally:
+    """The pipeline's tally of languages; a stand-in pipeline without one (tests, plug-ins) counts nothing."""
+    return getattr(pipeline, "languages", None) or LanguageTally()

@@ -1,7 +1,13 @@
-"""spaCy, loaded once per process and run paragraph by paragraph.
+"""spaCy, loaded once per process and run paragraph by paragraph, each paragraph in its language.
 
 Line breaks are not sentence breaks for spaCy, so the cleaned text is split on its blank lines
 first and each paragraph is parsed on its own; offsets are shifted back to the document.
+
+English paragraphs go through the full English model (tagger, parser, entities). Ukrainian and Russian
+paragraphs go through ``spacy.blank(code)`` with a sentencizer and spaCy's pymorphy3 lemmatizer: tokens,
+sentences and lemmas, no parse, no entities (no such models are on PyPI). Each pipeline is loaded the
+first time a paragraph needs it. A paragraph in a language that is not read (language.SUPPORTED) is not
+parsed at all.
 """
 
 from __future__ import annotations
@@ -11,6 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sitrep.errors import ConfigError
+from sitrep.extract.language import SUPPORTED
+
+# The languages parsed with a blank spaCy pipeline (tokens, sentences, lemmas): the ones of SUPPORTED
+# that have no full model.
+LEMMATIZED = frozenset(SUPPORTED - {"en"})
 
 # Entity labels whose tokens may be place names or speakers: used to accept gazetteer matches.
 PROPER_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"}
@@ -160,20 +171,65 @@ def _register_fast_pos() -> None:
         return assign
 
 
+@lru_cache(maxsize=len(LEMMATIZED))
+def load_lemmatizer(language: str):
+    """A blank spaCy pipeline for ``language`` ("uk", "ru"): tokenizer, sentencizer and the pymorphy3
+    lemmatizer, whose dictionaries come in the pymorphy3-dicts-uk and -ru packages (nothing is downloaded)."""
+    import spacy
+
+    if language not in LEMMATIZED:
+        raise ValueError(f"no lemmatizing pipeline for {language!r}; there is one for {sorted(LEMMATIZED)}")
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+    except ImportError:
+        raise ConfigError(
+            f"the {language} lemmatizer needs pymorphy3 and pymorphy3-dicts-{language}; run `make setup`"
+        ) from None
+    return nlp
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of one document, parsed: ``doc`` offsets plus ``start`` are document offsets."""
+    """One paragraph of one document, parsed: ``doc`` offsets plus ``start`` are document offsets.
+
+    ``language`` is the paragraph's own (language.py), which decides the pipeline it went through and
+    the resources (``sitrep.extract.lang.resource(name, language)``) later stages should use. Only an
+    English paragraph has parts of speech, dependencies and entities."""
 
     document_index: int
     start: int
     doc: object  # spacy.tokens.Doc
+    language: str = "en"
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the paragraph has a dependency parse (English only, so far)."""
+        return self.language == "en"
 
 
 def parse_paragraphs(nlp, items: Iterable[tuple[int, int, str]]) -> Iterator[Paragraph]:
-    """Parse (document index, paragraph start, paragraph text) triples in one stream."""
+    """Parse (document index, paragraph start, paragraph text) triples in one stream, all with ``nlp``."""
     stream = ((text, (index, start)) for index, start, text in items)
     for doc, (index, start) in nlp.pipe(stream, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
         yield Paragraph(index, start, doc)
+
+
+def parse_by_language(english, items: Iterable[tuple[int, int, str, str | None]]) -> Iterator[Paragraph]:
+    """Parse (document index, start, text, language) quadruples, each with its language's pipeline:
+    ``english`` for English (and for text without letters, language None), a lemmatizing pipeline for
+    Ukrainian and Russian. Paragraphs in other languages are left out. Paragraphs come back grouped by
+    language, in input order within each language."""
+    by_language: dict[str, list[tuple[int, int, str]]] = {}
+    for index, start, text, language in items:
+        by_language.setdefault(language or "en", []).append((index, start, text))
+    for language, group in by_language.items():
+        if language == "en":
+            yield from parse_paragraphs(english, group)
+        elif language in LEMMATIZED:
+            for paragraph in parse_paragraphs(load_lemmatizer(language), group):
+                yield Paragraph(paragraph.document_index, paragraph.start, paragraph.doc, language)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,16 @@ and the other items are still read.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from sitrep.errors import InputError
-from sitrep.ingest.base import Reader, ReadResult, document_id
+from sitrep.ingest.base import Reader, ReadResult, document_id, has_words
 from sitrep.ingest.decode import decode_bytes
 from sitrep.ingest.detect import SNIFF_BYTES, detect_format
 from sitrep.ingest.feed import read_feed
@@ -31,8 +33,8 @@ from sitrep.models import Document, ItemError
 from sitrep.settings import Settings
 
 __all__ = [
-    "READERS", "STDIN", "Reader", "ReadResult", "decode_bytes", "detect_format", "document_id",
-    "guess_language", "iter_inputs", "read_input",
+    "READERS", "SKIPPED_NO_WORDS", "STDIN", "Reader", "ReadResult", "decode_bytes", "detect_format", "document_id",
+    "guess_language", "has_words", "iter_inputs", "read_input",
 ]
 
 READERS: dict[str, Reader] = {
@@ -47,6 +49,10 @@ SINGLE_DOCUMENT_FORMATS = frozenset({"text", "html"})
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"
 _MB = 1024 * 1024
+# Why a readable item is no document (the key of ``read_input``'s ``skipped`` counter).
+SKIPPED_NO_WORDS = "no words (only emoji, links, digits or symbols)"
+
+log = logging.getLogger(__name__)
 
 
 def iter_inputs(paths: list[str], refused: list[InputError] | None = None) -> Iterator[str]:
@@ -96,7 +102,8 @@ def _walk(directory: str, refused: list[InputError] | None) -> Iterator[str]:
 
 
 def read_input(
-    path: str, settings: Settings, input_format: str | None = None, stdin: BinaryIO | None = None
+    path: str, settings: Settings, input_format: str | None = None, stdin: BinaryIO | None = None,
+    skipped: Counter[str] | None = None,
 ) -> ReadResult:
     """Read one input ("-" for standard input) with the reader for its format, given or detected.
 
@@ -104,6 +111,8 @@ def read_input(
     ``settings.max_file_bytes``, containers against ``settings.max_container_bytes``. The call raises
     `InputError` for an unreadable or oversized input; iterating may raise it too, when the reader finds
     the whole input unreadable. A document longer than ``settings.max_document_chars`` becomes an `ItemError`.
+    An item without words (an emoji-only post, a post that is only a link) is no document: it is left out,
+    logged and counted in ``skipped`` (SKIPPED_NO_WORDS), and is no error.
     """
     if input_format is not None and input_format not in READERS:
         valid = ", ".join(sorted(READERS))
@@ -112,7 +121,17 @@ def read_input(
         source, data, input_format = _read_stdin(stdin or sys.stdin.buffer, settings, input_format)
     else:
         source, data, input_format = path, *_read_file(path, settings, input_format)
-    return _limit_document_length(READERS[input_format](data, source), settings.max_document_chars)
+    items = _limit_document_length(READERS[input_format](data, source), settings.max_document_chars)
+    return _without_wordless(items, Counter() if skipped is None else skipped)
+
+
+def _without_wordless(items: ReadResult, skipped: Counter[str]) -> ReadResult:
+    for item in items:
+        if isinstance(item, Document) and not has_words(item.text):
+            log.info("%s: skipped, %s", item.source, SKIPPED_NO_WORDS)
+            skipped[SKIPPED_NO_WORDS] += 1
+        else:
+            yield item
 
 
 def _read_file(path: str, settings: Settings, input_format: str | None) -> tuple[bytes, str]:

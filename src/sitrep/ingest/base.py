@@ -30,6 +30,16 @@ def has_text(text: str) -> bool:
     return bool(normalise_for_id(text))
 
 
+# A link as posts carry it: with a scheme, or a bare www./t.me/ address.
+_LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.|t\.me/)\S*", re.IGNORECASE)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a word, a letter outside any link: an emoji-only post ("🔥🔥"), a post that is
+    only a link, or only digits and symbols, is no report."""
+    return any(char.isalpha() for char in _LINK.sub(" ", text))
+
+
 def document_id(text: str) -> str:
     """A document's id: 16 hex digits of SHA-256 over its normalised text, so re-ingest is a no-op."""
     return hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
