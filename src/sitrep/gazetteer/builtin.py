@@ -45,6 +45,7 @@ from rapidfuzz import fuzz
 
 from sitrep.errors import ConfigError
 from sitrep.gazetteer.index import Entry, Gazetteer, Layer
+from sitrep.gazetteer.variants import is_cyrillic
 
 __all__ = ["Entry", "Gazetteer", "build_builtin_layer", "load_builtin"]
 
@@ -420,9 +421,13 @@ def ascii_fold(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
-def usable_names(primary: str, alternates, population: int, country: str | None = None) -> list[str]:
+def usable_names(primary: str, alternates, population: int, country: str | None = None,
+                 cyrillic: bool = False) -> list[str]:
     """The primary name, and alternate names that plausibly are this place (see gazetteer.yaml);
-    code-like alternates ("CUN") only in the countries that get transliteration variants."""
+    code-like alternates ("CUN") only in the countries that get transliteration variants.
+    ``cyrillic``: also the Cyrillic names of a variant country's place (those that transliterate to a
+    spelling of its name, and every one of a town of old_name_min_population). Imported GeoNames dumps
+    ask for them; the built-in layer does not, so that it stays as it was for English reporting."""
     settings = rules()["gazetteer"]
     large = population >= settings["alternate_any_population"]
     codes = country not in set(settings["variant_countries"])
@@ -434,6 +439,31 @@ def usable_names(primary: str, alternates, population: int, country: str | None 
             continue
         if codes and alternate.isupper() and alternate.isalpha() and len(alternate) in code_lengths:
             continue
-        if large or fuzz.ratio(alternate.lower(), lowered) >= settings["alternate_min_ratio"]:
+        if large or _looks_like(alternate, lowered, settings["alternate_min_ratio"], country if cyrillic else None) or \
+                (cyrillic and not codes and population >= settings["old_name_min_population"] and is_cyrillic(alternate)):
             names.append(alternate)
     return names
+
+
+def old_cyrillic_names(primary: str, alternates, population: int, country: str | None) -> list[str]:
+    """The Cyrillic alternate names of a small place in a variant country that ``usable_names`` leaves
+    out (unlike its name): its old names ("Ласточкине" for Krynychne). They are indexed as alternate
+    names only, so that a place that owns the name comes first and a named oblast decides the rest."""
+    settings = rules()["gazetteer"]
+    if country not in set(settings["variant_countries"]) or population >= settings["alternate_any_population"]:
+        return []
+    kept = set(usable_names(primary, alternates, population, country, cyrillic=True))
+    return [name for name in alternates if name not in kept and len(name) >= settings["min_name_chars"]
+            and is_word_script(name) and is_cyrillic(name)]
+
+
+def _looks_like(alternate: str, lowered_primary: str, min_ratio: float, country: str | None) -> bool:
+    """Whether an alternate name is a spelling of the primary one. A Cyrillic alternate of a place in a
+    variant country is compared through its Latin transliterations ("Кліщіївка" is "Klishchiivka"):
+    compared letter for letter, no Cyrillic name would ever look like its Latin primary."""
+    if fuzz.ratio(alternate.lower(), lowered_primary) >= min_ratio:
+        return True
+    if country not in set(rules()["gazetteer"]["variant_countries"]) or not is_cyrillic(alternate):
+        return False
+    return any(fuzz.ratio(form, lowered_primary) >= min_ratio
+               for form in variants(alternate, country) if not is_cyrillic(form))

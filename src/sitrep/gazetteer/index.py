@@ -117,6 +117,9 @@ class Layer:
     # Per row, a bit mask over its sorted names: bit i set when names[row][i] is an alternate name only.
     # Layers pickled before it existed lack the attribute: read it with ``alternate_mask``.
     alternate: list[int] = field(default_factory=list)
+    # Which name rules an imported layer was built with (sitrep.gazetteer.geonames.NAMES_VERSION); a layer
+    # pickled before the field existed reads the class default, 1.
+    names_version: int = 1
 
     def add(self, entry: Entry, names: Iterable[str], primary: Iterable[str] | None = None) -> int:
         """Add an entry under its own name and ``names`` (case-insensitive); returns its row.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from sitrep.extract.geoparse import cyrillic
 from sitrep.extract.geoparse.roles import ORGANISATION_LABELS, assign_uses
 from sitrep.extract.geoparse.rules import CUE_WINDOW, NAME, SUFFIX_WINDOW, Rules, rules
 from sitrep.extract.nlp import PlaceHints
@@ -64,6 +65,9 @@ class Mention:
     near_km: float | None = None
     # Right after a locative word ("in", "near", "of" ...) or heading a line ("Robotyne, evening report.").
     locative: bool = False
+    # More gazetteer keys for the same name: the Latin transliterations of a declined Cyrillic name
+    # (cyrillic.py), whose places count as candidates too.
+    keys: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Literal["toponym", "demonym"]:
@@ -77,11 +81,21 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
     taken = _Spans()
     demonyms = _demonym_mentions(text, getattr(gazetteer, "demonyms", None) or {})
     peoples = {(mention.start, mention.end) for mention in demonyms}
+    # Declined Cyrillic names first ("під Бахмутом", "Донецької області"): "біля Великої Новосілки" is
+    # one place, not the village Новосілки that the automaton finds inside it.
+    vetoed = _Spans()
+    for found in cyrillic.find_cyrillic(text, gazetteer, _Spans()):
+        (taken if found.key else vetoed).add(Mention(found.start, found.end, found.key, "gazetteer", role=found.role,
+                                                     near=found.near, keys=found.keys))
     for mention in _gazetteer_mentions(text, lowered, gazetteer, hints, rule):
-        if (mention.start, mention.end) not in peoples:  # "Canadian" is the people, not the Texas town
-            taken.add(mention)
+        if (mention.start, mention.end) not in peoples and not taken.overlaps(mention.start, mention.end) \
+                and not vetoed.overlaps(mention.start, mention.end):
+            taken.add(mention)  # "Canadian" is the people, not the Texas town
     appositions = _apposition_mentions(text, gazetteer)
-    for found in (demonyms, _entity_mentions(text, hints, rule), _cue_mentions(text, hints, rule), appositions):
+    # The English model's entities over Cyrillic text are guesses ("Ворог" tagged GPE): not read.
+    entities = [mention for mention in _entity_mentions(text, hints, rule)
+                if not _CYRILLIC.search(text, mention.start, mention.end)]
+    for found in (demonyms, entities, _cue_mentions(text, hints, rule), appositions):
         for mention in found:
             if not taken.overlaps(mention.start, mention.end):
                 taken.add(mention)
@@ -99,7 +113,9 @@ def find_mentions(text: str, gazetteer, hints: PlaceHints) -> list[Mention]:
     for mention in mentions:
         if mention.source != "demonym":
             assign_role(text, mention, rule)
-            mention.locative = not _covered(persons, mention.start, mention.end) and bool(_LOCATIVE_BEFORE.search(text, max(0, mention.start - 24), mention.start)
+            locative = cyrillic.cyrillic_rules().locative_before if _CYRILLIC.search(text, mention.start, mention.end) \
+                else _LOCATIVE_BEFORE
+            mention.locative = not _covered(persons, mention.start, mention.end) and bool(locative.search(text, max(0, mention.start - 24), mention.start)
                                     or _HEADING.match(text, _line_start(text, mention.start)) and
                                     _line_start(text, mention.start) == mention.start)
     assign_uses(text, mentions, _entity_spans(hints, ORGANISATION_LABELS))
@@ -154,8 +170,14 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer, hints: PlaceHints, r
             continue  # "The" is no place even inside "The Bahamas"; "US" is, "us" is not
         if _common(key, rule) and _inside_longer(places, start, end):
             continue  # "Sea" in "the Black Sea": the entity is the place, read by the entity pass
-        if hints.proper is None or _CYRILLIC.search(text, start, end) is not None or _inside(places, start, end):
-            found.append(Mention(start, end, key, "gazetteer"))  # the English model cannot read Cyrillic
+        if _CYRILLIC.search(text, start, end) is not None:
+            region = cyrillic.informal_region(text[start:end], gazetteer) if " " not in key else None
+            if region is not None:  # "Харківщина" is the oblast, not the village of that name
+                found.append(Mention(start, end, region, "gazetteer", role="region"))
+            elif not cyrillic.is_stop_word(text, start, end, key):  # "Перемога" is victory unless "село Перемога"
+                found.append(Mention(start, end, key, "gazetteer"))  # the English model cannot read Cyrillic
+        elif hints.proper is None or _inside(places, start, end):
+            found.append(Mention(start, end, key, "gazetteer"))
         elif not (_inside(numbers, start, end) or (_common(key, rule) and not capitals)):
             person = _person_entity(persons, start, end)
             if person == "part" or (person == "whole" and key in person_words):
@@ -420,6 +442,9 @@ def _demonym_key(word: str, demonyms: dict) -> str | None:
 def assign_role(text: str, mention: Mention, rule: Rules) -> None:
     """Read the words around a mention: region/district suffixes (kept in the mention when singular),
     a settlement cue before it, and near cues on either side."""
+    if _CYRILLIC.search(text, mention.start, mention.end):
+        _assign_cyrillic_role(text, mention)
+        return
     after = text[mention.end:mention.end + SUFFIX_WINDOW]
     before = text[max(0, mention.start - CUE_WINDOW):mention.start]
     region = rule.region_after.match(after)
@@ -438,6 +463,24 @@ def assign_role(text: str, mention: Mention, rule: Rules) -> None:
         mention.near = True
     if mention.near or mention.role != "any":
         mention.confirm = None  # a place cue confirms the name
+
+
+def _assign_cyrillic_role(text: str, mention: Mention) -> None:
+    """assign_role for a Cyrillic mention, by the rules of lang/uk and lang/ru (cyrillic.py read the
+    suffixes of declined names already; a nominative one is read here: "Донецька область")."""
+    rules = cyrillic.cyrillic_rules()
+    before = text[max(0, mention.start - CUE_WINDOW):mention.start]
+    last = mention.name.rsplit(" ", 1)[-1]
+    if mention.role == "any" and last in rules.region_nouns:
+        mention.role = "region"
+    elif mention.role == "any" and last in rules.district_nouns:
+        mention.role = "district"
+    elif mention.role == "any" and rules.settlement_before.search(before):
+        mention.role = "settlement"
+    if rules.near_before.search(before):
+        mention.near = True
+    if mention.near or mention.role != "any":
+        mention.confirm = None
 
 
 def given_mention(text: str, start: int, end: int, gazetteer) -> Mention:

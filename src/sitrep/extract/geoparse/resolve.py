@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from sitrep.extract.geoparse import lookup
+from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES
 from sitrep.extract.geoparse.rules import rules
 from sitrep.extract.geoparse.recognise import Mention
 from sitrep.models import Place
@@ -144,7 +145,7 @@ def look_up(mention: Mention, gazetteer) -> Lookup:
             entries = lookup.region_entries(gazetteer, corrected) if corrected else []
         return _with_coordinates(Lookup(mention, entries, len(entries),
                                         None if entries else "no region of that name in the gazetteer"))
-    marked = lookup.marked_candidates(gazetteer, mention.name)
+    marked = _marked(gazetteer, mention)
     corrected = None
     if not marked and _may_be_misspelt(mention):
         corrected = lookup.fuzzy_name(gazetteer, mention.name, wants_region=False)
@@ -165,6 +166,21 @@ def look_up(mention: Mention, gazetteer) -> Lookup:
     alternate = {entry for entry, is_alternate in marked if is_alternate}
     return _with_coordinates(Lookup(mention, entries, len(named), None if entries else "not in gazetteer",
                                     corrected, alternate))
+
+
+def _marked(gazetteer, mention: Mention) -> list:
+    """Candidates of the mention's name and of its further keys (a Cyrillic name's Latin spellings),
+    each place once."""
+    marked = lookup.marked_candidates(gazetteer, mention.name)
+    if not mention.keys:
+        return marked
+    seen = {(entry.geonameid, entry.name) for entry, _ in marked}
+    for key in mention.keys:
+        for entry, alternate in lookup.marked_candidates(gazetteer, key):
+            if (entry.geonameid, entry.name) not in seen and entry.country in BRIDGE_COUNTRIES:
+                seen.add((entry.geonameid, entry.name))
+                marked.append((entry, alternate))
+    return marked
 
 
 # A place whose every namesake outside a region named right after it is at most this notable (log10
@@ -189,7 +205,10 @@ def apply_neighbours(looked: list[Lookup]) -> None:
         index = item.mention.near_to
         if index is None or not item.entries or not looked[index].entries:
             continue
-        anchors = [(entry.lat, entry.lon) for entry in looked[index].entries if lookup.is_settlement(entry)]
+        reference = looked[index]
+        # A place that bears the reference's name anchors it, not one that only had it as an old name.
+        owners = [entry for entry in reference.entries if entry not in reference.alternate] or reference.entries
+        anchors = [(entry.lat, entry.lon) for entry in owners if lookup.is_settlement(entry)]
         stated = item.mention.near_km
         limit = NEIGHBOUR_KM if stated is None else stated * STATED_DISTANCE_SLACK + STATED_DISTANCE_MARGIN_KM
         near = [entry for entry in item.entries

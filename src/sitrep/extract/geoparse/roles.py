@@ -26,6 +26,7 @@ import yaml
 
 from sitrep.extract.lang import resource
 from sitrep.errors import ConfigError
+from sitrep.extract.geoparse.cyrillic import cyrillic_rules, is_cyrillic_span
 
 # How far before a mention its role cue may start ("from the territory of the ").
 ROLE_WINDOW = 60
@@ -182,6 +183,8 @@ def _use(text: str, mention, rules: RoleRules, organisations: list[tuple[int, in
     after = text[mention.end:mention.end + ROLE_WINDOW]
     before = text[max(0, mention.start - ROLE_WINDOW):mention.start]
     own = text[mention.start:mention.end]
+    if is_cyrillic_span(text, mention.start, mention.end):
+        return _cyrillic_use(mention, before, after)
     if rules.water_after.match(after) or rules.water_own.search(own):
         return "water"
     if rules.axis_after.match(after) or rules.axis_own.search(own):
@@ -202,6 +205,19 @@ def _use(text: str, mention, rules: RoleRules, organisations: list[tuple[int, in
     return "location"
 
 
+def _cyrillic_use(mention, before: str, after: str) -> str:
+    """_use by the rules of lang/uk and lang/ru: "на Авдіївському напрямку" is an axis, "Донецької
+    області" a region, "у напрямку Покровська" a destination."""
+    rules = cyrillic_rules()
+    if rules.axis_after.match(after):
+        return "axis"
+    if mention.role == "region":
+        return "region"
+    if rules.destination_before.search(before):
+        return "destination"
+    return "location"
+
+
 def _containers(text: str, mentions: list, index: int, rules: RoleRules) -> list[int]:
     """The districts and regions named right after mention ``index`` ("X, Pokrovsk raion, Donetsk"):
     candidates only; resolution keeps them when the place has a namesake inside them."""
@@ -210,8 +226,11 @@ def _containers(text: str, mentions: list, index: int, rules: RoleRules) -> list
     for later in range(index + 1, min(index + 3, len(mentions))):
         candidate = mentions[later]
         between = text[previous.end:candidate.start]
-        if candidate.source == "demonym" or not rules.container_between.fullmatch(between):
-            break
+        if candidate.source == "demonym" or not (
+                rules.container_between.fullmatch(between) or (
+                    is_cyrillic_span(text, candidate.start, candidate.end)
+                    and cyrillic_rules().container_between.fullmatch(between))):
+            break  # "Роботине Запорізької області": a region in the genitive right after contains the place
         if candidate.role not in ("any", "region", "district"):
             break
         found.append(later)

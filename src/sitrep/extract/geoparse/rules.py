@@ -83,7 +83,7 @@ def _compile(data: dict) -> Rules:
         actor_pattern=re.compile(_alternation(data["actor_names"])),
         equipment_pattern=re.compile(rf"\b(?:{_alternation(data['equipment_names'])})"
                                      rf"(?:s\b|\s+(?:{_alternation(data['equipment_nouns'])})\b)"),
-        unit_pattern=_unit_pattern(data.get("unit_nouns") or []),
+        unit_pattern=_unit_pattern(data.get("unit_nouns") or [], data.get("unit_patterns") or []),
         cue_names=(
             (re.compile(rf"\b(?i:{settlement_of})(?:the\s+)?(?P<name>{NAME})"), "settlement"),
             (re.compile(rf"\b(?i:{near})\s+(?:the\s+)?(?P<name>{NAME})"), "any"),
@@ -96,15 +96,17 @@ def _compile(data: dict) -> Rules:
     )
 
 
-def _unit_pattern(nouns: list[str]) -> re.Pattern[str] | None:
+def _unit_pattern(nouns: list[str], extra: list[str] = ()) -> re.Pattern[str] | None:
     """A formation's name: an ordinal and up to four words before a unit noun ("36th Marine Brigade",
-    "1st Guards Tank Army"), or capitalised words right before a capitalised unit noun ("Azov Regiment")."""
+    "1st Guards Tank Army"), capitalised words right before a capitalised unit noun ("Azov Regiment"),
+    or a quoted name after a unit word (``extra``: "группировка войск «Восток»")."""
     if not nouns:
         return None
     capitalised = "|".join(re.escape(" ".join(part if part == "of" else part[:1].upper() + part[1:] for part in noun.split()))
                            for noun in sorted(nouns, key=len, reverse=True))
     any_case = _alternation(nouns)
     word = r"[\w'’-]+"
+    quoted = "".join(f"|{pattern}" for pattern in extra)
     return re.compile(
         rf"\b\d+(?:st|nd|rd|th)\s+(?:{word}\s+){{0,4}}(?i:{any_case})\b"
-        rf"|\b(?:[A-Z]{word}\s+){{1,3}}(?:{capitalised})\b")
+        rf"|\b(?:[A-Z]{word}\s+){{1,3}}(?:{capitalised})\b{quoted}")

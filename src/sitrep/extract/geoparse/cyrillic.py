@@ -1,0 +1,321 @@
+"""Cyrillic place names in every grammatical case, in Ukrainian and Russian text.
+
+The gazetteer holds each place's Cyrillic names in the nominative ("кліщіївка", "работино" reaches it
+through its Latin alternate "Rabotino"). Text declines them: "у Кліщіївці", "під Бахмутом", "в районе
+Клещеевки", "Донецької області", "на Авдіївському напрямку". Rather than index every case form of every
+name (see docs/extraction.md, "Cyrillic places", for the measured cost), each capitalised Cyrillic word
+is read back to its possible nominatives by ending rules (lang/uk and lang/ru geoparse.yaml), and a
+candidate counts only when the gazetteer has it: a rule can only ever find a real name.
+
+Steps for a run of capitalised Cyrillic words:
+  1. an informal oblast name ("Харківщині") -> "харківська область", role region;
+  2. an adjective before a region or district word ("Донецької області", "Бахмутського району") ->
+     the region's or district's name, or the settlement the adjective is made from;
+  3. an adjective before a direction word ("Авдеевском направлении") -> its settlement (an axis: roles.py);
+  4. else the longest run of one to three words whose case forms name a place ("Великій Новосілці").
+A name the gazetteer lacks in Cyrillic is looked up through its Latin transliterations, in the war's
+countries only ("Работино" -> "rabotino", an alternate name of Robotyne).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+import yaml
+
+from sitrep.errors import ConfigError
+from sitrep.extract.lang import resource
+
+LANGUAGES = ("uk", "ru")
+# Places reached through a Latin transliteration of a Cyrillic name must lie in these countries: there,
+# GeoNames writes Cyrillic names in Latin; elsewhere "Мир" read as "Mir" would find anything.
+BRIDGE_COUNTRIES = frozenset({"UA", "RU", "BY"})
+# The most words a place name runs to ("Велика Новосілка", "Часів Яр", "Нова Каховка").
+MAX_WORDS = 3
+# A candidate name shorter than this is never tried: two-letter stems match codes and syllables.
+MIN_NAME_CHARS = 3
+# ... though a word of a longer name may be shorter ("Яр" in "Часів Яр").
+MIN_WORD_CHARS = 2
+
+_LETTERS = "а-яёіїєґʼ'’"
+_WORD = re.compile(rf"[А-ЯЁІЇЄҐ][{_LETTERS}]*(?:-[А-ЯЁІЇЄҐа-яёіїєґ][{_LETTERS}]*)*[а-яёіїєґ]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+@dataclass(frozen=True)
+class CyrillicRules:
+    endings: tuple[tuple[str, str], ...]          # (ending in text, ending of the name), longest first
+    adjective_endings: tuple[str, ...]
+    adjective_stems: tuple[tuple[str, str], ...]
+    region_informal: tuple[tuple[str, str], ...]
+    region_informal_endings: tuple[str, ...]
+    region_nouns: tuple[str, ...]
+    region_adjectives: tuple[tuple[str, str], ...]
+    district_nouns: tuple[str, ...]
+    district_adjectives: tuple[tuple[str, str], ...]
+    region_after: re.Pattern[str]
+    district_after: re.Pattern[str]
+    axis_after: re.Pattern[str]
+    near_before: re.Pattern[str]
+    locative_before: re.Pattern[str]
+    settlement_before: re.Pattern[str]
+    destination_before: re.Pattern[str]
+    container_between: re.Pattern[str]
+    stop_words: frozenset[str]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+def _pairs(rows) -> tuple[tuple[str, str], ...]:
+    return tuple((str(a), str(b)) for a, b in rows)
+
+
+@lru_cache(maxsize=1)
+def cyrillic_rules() -> CyrillicRules:
+    """The Ukrainian and Russian rules together; a broken file is a configuration error."""
+    try:
+        data = [yaml.safe_load(resource("geoparse.yaml", language).read_text("utf-8")) for language in LANGUAGES]
+        return _compile(data)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as error:
+        raise ConfigError(f"sitrep/extract/lang/uk|ru/geoparse.yaml cannot be used: {error}; reinstall sitrep") from None
+
+
+def _compile(data: list[dict]) -> CyrillicRules:
+    def joined(key: str) -> list:
+        return [item for part in data for item in part[key]]
+
+    conjunctions = _alternation(joined("conjunctions"))
+
+    def after(words: list[str]) -> re.Pattern[str]:
+        # "на Покровському та Лиманському напрямках": the first name of a pair takes the word too.
+        return re.compile(rf"^(?P<pair>\s*,?\s+(?:{conjunctions})\s+[А-ЯЁІЇЄҐ][\w'’-]*)?\s+(?:{_alternation(words)})(?![\w])",
+                          re.IGNORECASE)
+
+    def before(words: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w])(?:{_alternation(words)})\s+$", re.IGNORECASE)
+
+    endings = sorted(dict.fromkeys(_pairs(joined("endings"))), key=lambda pair: -len(pair[0]))
+    return CyrillicRules(
+        endings=tuple(endings),
+        adjective_endings=tuple(sorted(set(joined("adjective_endings")), key=len, reverse=True)),
+        adjective_stems=_pairs(joined("adjective_stems")),
+        region_informal=_pairs(joined("region_informal")),
+        region_informal_endings=tuple(sorted(set(joined("region_informal_endings")), key=len, reverse=True)),
+        region_nouns=tuple(dict.fromkeys(part["region_noun"] for part in data)),
+        region_adjectives=_pairs(joined("region_adjective_endings")),
+        district_nouns=tuple(dict.fromkeys(part["district_noun"] for part in data)),
+        district_adjectives=_pairs(joined("district_adjective_endings")),
+        region_after=after(joined("region_words")),
+        district_after=after(joined("district_words")),
+        axis_after=after(joined("axis_words")),
+        near_before=before(joined("near_cues")),
+        locative_before=before(joined("locative_cues")),
+        settlement_before=before(joined("settlement_cues")),
+        destination_before=before(joined("destination_cues")),
+        container_between=re.compile("|".join(f"(?:{part['container_between']})" for part in data)),
+        stop_words=frozenset(word.lower() for word in joined("stop_words")),
+    )
+
+
+def is_cyrillic_span(text: str, start: int, end: int) -> bool:
+    return _CYRILLIC.search(text, start, end) is not None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A Cyrillic phrase read as a place: its span, gazetteer key, more keys (Latin transliterations of
+    the same name) and the role its words give it. An empty key marks a span that is no place (a
+    person's name) and that no other pass may read as one."""
+
+    start: int
+    end: int
+    key: str
+    keys: tuple[str, ...] = ()
+    role: str = "any"
+    near: bool = False
+
+
+def find_cyrillic(text: str, gazetteer, taken) -> list[Found]:
+    """Declined Cyrillic place names of ``text`` that overlap nothing in ``taken`` (a recognise._Spans).
+    See the module docstring for the steps."""
+    if not _CYRILLIC.search(text):
+        return []
+    rules = cyrillic_rules()
+    words = list(_WORD.finditer(text))
+    found: list[Found] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if taken.overlaps(word.start(), word.end()):
+            index += 1
+            continue
+        phrase, used = _read_at(text, words, index, gazetteer, rules, taken)
+        if phrase is not None and (not phrase.key or not _stopped(text, phrase, rules)):
+            found.append(phrase)
+        index += max(used, 1)
+    return found
+
+
+def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: CyrillicRules, taken
+             ) -> tuple[Found | None, int]:
+    """The place that starts at word ``index``, and how many words it takes."""
+    word = words[index]
+    after = text[word.end():word.end() + 48]
+    informal = _informal_region(word.group(), gazetteer, rules)
+    if informal is not None:
+        return Found(word.start(), word.end(), informal, role="region"), 1
+    for pattern, nouns, adjectives, role in ((rules.region_after, rules.region_nouns, rules.region_adjectives, "region"),
+                                             (rules.district_after, rules.district_nouns, rules.district_adjectives,
+                                              "district")):
+        suffix = pattern.match(after)
+        if suffix is None:
+            continue
+        end = word.end() + (0 if suffix.group("pair") else suffix.end())  # a pair's word stays outside
+        key = _first_known(gazetteer, (f"{adjective} {noun}" for adjective in _replaced(word.group().lower(), adjectives)
+                                       for noun in nouns))
+        if key is not None:
+            return Found(word.start(), end, key, role=role), 1
+        key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
+        if key is not None and role == "district":
+            return Found(word.start(), end, key, keys, role="district"), 1
+    if rules.axis_after.match(after):
+        key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
+        if key is not None:
+            return Found(word.start(), word.end(), key, keys, near=True), 1
+    run = _run(text, words, index, taken)
+    for size in range(len(run), 0, -1):
+        surfaces = [match.group().lower() for match in run[:size]]
+        key, keys = _known_form(surfaces, gazetteer, rules)
+        if key is None:
+            continue
+        located = rules.locative_before.search(text, max(0, word.start() - 32), word.start())
+        if size < len(run) and not located:
+            # "Олег Кіпер": a first name before a surname, not the village Олег (nor may the automaton take it)
+            return Found(word.start(), run[-1].end(), ""), len(run)
+        if not _CYRILLIC.search(key) and not located and \
+                not rules.region_after.match(text[run[size - 1].end():run[size - 1].end() + 48]):
+            # Known only through a Latin transliteration, with nothing around it that says "place": a common
+            # word that happens to spell a faraway town ("Війська РФ обстріляли ..." is not Biysk).
+            return Found(word.start(), run[size - 1].end(), ""), size
+        return Found(run[0].start(), run[size - 1].end(), key, keys), size
+    return None, 1
+
+
+def _run(text: str, words: list[re.Match], index: int, taken) -> list[re.Match]:
+    """Up to MAX_WORDS capitalised words from ``index`` on, each one space after the one before."""
+    run = [words[index]]
+    for following in words[index + 1:index + MAX_WORDS]:
+        if following.start() != run[-1].end() + 1 or text[run[-1].end()] != " " or \
+                taken.overlaps(following.start(), following.end()):
+            break
+        run.append(following)
+    return run
+
+
+def _stopped(text: str, found: Found, rules: CyrillicRules) -> bool:
+    """A common word ("Перемога", "Мир") is a place only right after a settlement word."""
+    if found.role != "any" or found.key not in rules.stop_words:
+        return False
+    return not rules.settlement_before.search(text, max(0, found.start - 32), found.start)
+
+
+def is_stop_word(text: str, start: int, end: int, key: str) -> bool:
+    """For a nominative match of the gazetteer automaton: the same test as ``_stopped``."""
+    rules = cyrillic_rules()
+    return key in rules.stop_words and not rules.settlement_before.search(text, max(0, start - 32), start)
+
+
+def informal_region(word: str, gazetteer) -> str | None:
+    """The oblast an informal name stands for ("Харківщина" -> "харківська область"), even where a
+    village bears the name itself: in reporting it is the oblast."""
+    return _informal_region(word, gazetteer, cyrillic_rules())
+
+
+def lemmas(word: str, endings) -> list[str]:
+    """The word as written, then each form its ending rules give, in rule order (longest ending first)."""
+    forms = [word]
+    for ending, replacement in endings:
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= MIN_WORD_CHARS:
+            form = word[:len(word) - len(ending)] + replacement
+            if form not in forms:
+                forms.append(form)
+    return forms
+
+
+def _replaced(word: str, pairs) -> list[str]:
+    return [word[:len(word) - len(ending)] + replacement for ending, replacement in pairs if word.endswith(ending)]
+
+
+def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
+    """The first combination of the words' case forms that the gazetteer knows, with the Latin keys of
+    the same name; else the first combination known only through its Latin transliterations."""
+    combinations = [" ".join(parts) for parts in product(*(lemmas(surface, rules.endings) for surface in surfaces))]
+    known = [name for name in combinations if _known(gazetteer, name)]
+    if known:
+        # Every reading counts: Russian leaves "Ласточкино" undeclined, and it is both a Crimean village's
+        # name and the Russian form of Donetsk oblast's "Ласточкине"; a named oblast decides.
+        keys = [key for name in known for key in (name, *_bridged(gazetteer, name))]
+        return known[0], tuple(dict.fromkeys(keys[1:]))
+    for name in combinations:
+        keys = _bridged(gazetteer, name)
+        if keys:
+            return keys[0], keys[1:]
+    return None, ()
+
+
+def _settlement_of_adjective(word: str, gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
+    """"Авдіївському" -> "авдіївка", "Покровского" -> "покровск": the settlement an adjective is made from."""
+    lowered = word.lower()
+    stems = [lowered[:len(lowered) - len(ending)] for ending in rules.adjective_endings if lowered.endswith(ending)]
+    names = [stem[:len(stem) - len(ending)] + replacement for stem in stems
+             for ending, replacement in rules.adjective_stems if stem.endswith(ending)]
+    names = [name for name in dict.fromkeys(names) if len(name) >= MIN_NAME_CHARS]
+    for name in names:
+        if _known(gazetteer, name):
+            return name, _bridged(gazetteer, name)
+    for name in names:
+        keys = _bridged(gazetteer, name)
+        if keys:
+            return keys[0], keys[1:]
+    return None, ()
+
+
+def _informal_region(word: str, gazetteer, rules: CyrillicRules) -> str | None:
+    """"Харківщиною" -> "харківська область" (the oblast's name in the gazetteer), or None."""
+    lowered = word.lower()
+    for ending in rules.region_informal_endings:
+        if not lowered.endswith(ending):
+            continue
+        stem = lowered[:len(lowered) - len(ending)]
+        for informal, adjective in rules.region_informal:
+            if stem.endswith(informal):
+                key = _first_known(gazetteer, (f"{stem[:len(stem) - len(informal)]}{adjective} {noun}"
+                                               for noun in rules.region_nouns))
+                if key is not None:
+                    return key
+    return None
+
+
+def _first_known(gazetteer, names) -> str | None:
+    return next((name for name in names if _known(gazetteer, name)), None)
+
+
+def _known(gazetteer, name: str) -> bool:
+    return len(name) >= MIN_NAME_CHARS and bool(gazetteer.candidates(name))
+
+
+def _bridged(gazetteer, name: str) -> tuple[str, ...]:
+    """Latin gazetteer keys of a Cyrillic name (its transliterations), with places in BRIDGE_COUNTRIES."""
+    from sitrep.gazetteer.variants import name_variants
+
+    keys = []
+    for form in sorted(name_variants(name, "UA")):
+        if form != name and not _CYRILLIC.search(form) and \
+                any(entry.country in BRIDGE_COUNTRIES for entry in gazetteer.candidates(form)):
+            keys.append(form)
+    return tuple(keys)

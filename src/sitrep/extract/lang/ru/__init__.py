@@ -1,0 +1,1 @@
+"""Russian extraction resources (geoparse.yaml)."""

@@ -1,0 +1,1 @@
+"""Ukrainian extraction resources (geoparse.yaml)."""
