@@ -74,6 +74,7 @@ eval: setup
 	$(BIN)/sitrep eval realtext --split test
 	$(BIN)/sitrep eval scenario tests/scenario
 	$(BIN)/sitrep eval control
+	$(BIN)/python scripts/ru_nonwar_rate.py --corpus $(SHARED)/data/corpora/telegram-ru-2024/posts.jsonl.gz --show 0
 
 # Coverage-guided fuzzing of the readers for longer than the test's 30 s (make fuzz FUZZ_SECONDS=600).
 # The corpus grows across runs; a crashing input is written to FUZZ_CRASHES and stops the run.

@@ -201,14 +201,15 @@ class Attributor:
 MODAL_WORDS = frozenset({"would", "could", "might", "should", "may", "must", "'d"})
 # Channels that speak of "our units" and "the enemy": a unit's or a blogger's own channel.
 FIRST_PERSON_KINDS = frozenset({"military", "milblogger", "unknown"})
-_FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:our|we|us|наш\w*|наші|ми|мы)\b", re.IGNORECASE)
 # How each side's forces are named by the other side (and by neutral reporting); a channel that says
 # "our" and names only one side's forces belongs to the other side.
 _SIDE_NAMES = {
     "RU": re.compile(r"\b(?:Russian|Russians|Russia's|occupiers?|occupying|ruscists?|rashists?|orcs|Wagner|"
-                     r"Kadyrovites)\b"),
+                     r"Kadyrovites|окупант\w*|росіян\w*|російськ\w*|рашист\w*|орк\w*|загарбник\w*)\b"),
     "UA": re.compile(r"\b(?:Ukrainian|Ukrainians|Ukraine's|AFU|VSU|Kyiv regime|Banderites|neo-Nazis|"
-                     r"nationalist formations)\b"),
+                     r"nationalist formations|ВСУ|украинск\w*|укро\w*|киевск\w* режим\w*|неонацист\w*|"
+                     r"бандеровц\w*|нацбат\w*)\b"),
 }
 _OTHER = {"RU": "UA", "UA": "RU"}
 # Russian war channels brand their names with the invasion's "Z" ("Southern Front Z", "WarJournal [Z]",
@@ -216,9 +217,10 @@ _OTHER = {"RU": "UA", "UA": "RU"}
 _Z_BRAND = re.compile(r"(?:^|[\s\[(])Z(?:$|[\s\])-])")
 # A channel's own salute names its side outright.
 _OWN_MARKERS = {
-    "UA": re.compile(r"\b(?:Glory to Ukraine|Slava Ukraini|Glory to the heroes|Defence Forces of Ukraine)\b",
-                     re.IGNORECASE),
-    "RU": re.compile(r"\b(?:Glory to Russia|Slava Rossii|our Motherland Russia|Russian Armed Forces)\b", re.IGNORECASE),
+    "UA": re.compile(r"\b(?:Glory to Ukraine|Slava Ukraini|Glory to the heroes|Defence Forces of Ukraine|"
+                     r"Слава Україні|Героям слава|Сили оборони України)\b", re.IGNORECASE),
+    "RU": re.compile(r"\b(?:Glory to Russia|Slava Rossii|our Motherland Russia|Russian Armed Forces|"
+                     r"Слава России|Zа наших|Своих не бросаем)\b", re.IGNORECASE),
 }
 
 

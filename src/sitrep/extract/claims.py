@@ -60,7 +60,8 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within|into|ove
                               re.IGNORECASE)
 # Triggers whose subject stopped an attack: the event (a failed attack) belongs to the other side.
 _REPELLED = re.compile(r"\b(?:repel|repuls|beat(?:en)? back|beat off|fend(?:ed)? off|fought off|thwart|held off|"
-                       r"hold off|foil|repel+ed|stopped)", re.IGNORECASE)
+                       r"hold off|foil|repel+ed|stopped|відбил|відбит|відкину|зупинил|отразил|отражен|отбил|отбит|"
+                       r"отброс)", re.IGNORECASE)
 # How far after the first actor's name a repelling verb makes that actor the repeller (characters).
 REPELLER_WINDOW = 40
 # What joins the places of a list: "A, B and C".

@@ -112,7 +112,10 @@ def _patterns(key: str) -> tuple[re.Pattern, ...]:
 
 def clause_spans(sentence) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentence's clauses, in text order: each token belongs to
-    the clause of its nearest clause-heading ancestor (or the root)."""
+    the clause of its nearest clause-heading ancestor (or the root). Without a dependency parse (the
+    Ukrainian and Russian pipelines have none) the sentence is one clause."""
+    if not sentence.doc.has_annotation("DEP"):
+        return [(sentence.start_char, sentence.end_char)]
     groups: dict[int, set[int]] = {}
     punctuation = {token.i for token in sentence if token.is_punct}
     for token in sentence:

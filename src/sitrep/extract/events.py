@@ -13,12 +13,20 @@ classifier.
 
 The parse is used without lemmas (the project's model excludes the lemmatizer), so inflected forms
 are spelled out in the lexicon.
+
+Ukrainian and Russian sentences (a doc whose ``lang_`` is ``uk`` or ``ru``) are typed by their own lexicons,
+``extract/lang/uk|ru/events.yaml``, written to the same schema with the same English (ACLED) labels, by the
+rules alone: there is no classifier for them yet, and no dependency parse, so status cues count anywhere in
+the sentence. A language without a lexicon of its own is not typed at all.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +36,7 @@ import numpy as np
 import yaml
 
 from sitrep.errors import ConfigError
-from sitrep.extract.lang import resource
+from sitrep.extract.lang import DEFAULT_LANGUAGE, resource
 
 LEXICON_FILE = "events.yaml"
 MODEL_FILE = "events_model.json"
@@ -182,10 +190,46 @@ def _expand(fragment: str, macros: dict[str, str]) -> str:
     return fragment
 
 
-@lru_cache(maxsize=1)
+# The language whose lexicon the typing functions read: set by ``reading`` for one statement.
+_LANGUAGE: ContextVar[str] = ContextVar("sitrep_event_language", default=DEFAULT_LANGUAGE)
+# Languages typed by the classifier as well as the rules.
+CLASSIFIED_LANGUAGES = frozenset({DEFAULT_LANGUAGE})
+
+
+@contextmanager
+def reading(language: str | None) -> Iterator[bool]:
+    """Type statements of ``language`` inside the block; yields whether the language has a lexicon
+    (without one, nothing is typed)."""
+    known = has_lexicon(language or DEFAULT_LANGUAGE)
+    token = _LANGUAGE.set(language if known else DEFAULT_LANGUAGE)
+    try:
+        yield known
+    finally:
+        _LANGUAGE.reset(token)
+
+
+@lru_cache(maxsize=8)
+def has_lexicon(language: str) -> bool:
+    try:
+        return resource(LEXICON_FILE, language).is_file()
+    except ModuleNotFoundError:
+        return False
+
+
+def language_of(span) -> str:
+    """The language of a spaCy span's doc ("en", "uk", "ru", ...)."""
+    return getattr(getattr(span, "doc", None), "lang_", None) or DEFAULT_LANGUAGE
+
+
 def lexicon() -> Lexicon:
-    """The event lexicon, compiled once per process."""
-    raw = yaml.safe_load(resource(LEXICON_FILE).read_text("utf-8"))
+    """The event lexicon of the language being read (English unless ``reading`` says otherwise)."""
+    return _lexicon(_LANGUAGE.get())
+
+
+@lru_cache(maxsize=4)
+def _lexicon(language: str) -> Lexicon:
+    """A language's event lexicon, compiled once per process."""
+    raw = yaml.safe_load(resource(LEXICON_FILE, language).read_text("utf-8"))
     macros = raw["macros"]
     subtypes, cues = {}, []
     for entry in raw["subtypes"]:
@@ -212,7 +256,7 @@ def lexicon() -> Lexicon:
 
 def subtypes() -> dict[str, SubType]:
     """ACLED's sub-event types by name, with their event type and CASE 2021 label."""
-    return lexicon().subtypes
+    return _lexicon(DEFAULT_LANGUAGE).subtypes
 
 
 FAILED_TERRITORY_SUBTYPE = "Armed clash"
@@ -232,11 +276,17 @@ def classify_text(nlp, text: str) -> EventTyping | None:
 
 
 def score(span) -> Scored | None:
-    """Type a span and keep the winning score.
+    """Type a span and keep the winning score, with the lexicon of the span's language (none for a
+    language without one).
 
     Steps: decide the sub-type from the span's text (``decide``: rule cues and the classifier);
     then read the mode and status around the trigger.
     """
+    with reading(language_of(span)) as known:
+        return _score(span) if known else None
+
+
+def _score(span) -> Scored | None:
     text = span.text
     if not text.strip():
         return None
@@ -273,6 +323,8 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "assault", "assaults", "offensive"
 def _describes_a_thing(span, start: int, end: int) -> bool:
     """Whether the trigger is one participle describing a noun ("a burned vehicle", "the destroyed
     town"), not an action: adjectival modifiers report no event by themselves."""
+    if not span.doc.has_annotation("DEP"):
+        return False
     words = span.doc.char_span(span.start_char + start, span.start_char + end, alignment_mode="expand")
     if words is None or len(words) != 1:
         return False
@@ -295,6 +347,8 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
     if _non_event_wins(text, hits):
         return None
     rule = _rule_choice(text, hits)
+    if _LANGUAGE.get() not in CLASSIFIED_LANGUAGES:
+        return rule  # no classifier for this language: the rules decide alone
     if (rule is None or rule[1] < RULE_OVER_NO_EVENT) and any(name in CLASSIFIER_VETOES for name, _ in _non_events(text)):
         # "Ukrainian forces continued to hold defensive positions around X": no event cue strong
         # enough for the rules, and the text says who holds what; the classifier, which reads
@@ -469,10 +523,14 @@ def model() -> EventModel:
     return read_model(resource(MODEL_FILE))
 
 
-@lru_cache(maxsize=8)  # one text is checked by the veto, the rules' choice and the features in turn
 def _non_events(text: str) -> tuple[tuple[str, float], ...]:
     """(name, weight) of each non-event cue that fires in ``text``."""
-    return tuple((name, weight) for name, weight, pattern in lexicon().non_event if pattern.search(text))
+    return _non_events_in(text, _LANGUAGE.get())
+
+
+@lru_cache(maxsize=8)  # one text is checked by the veto, the rules' choice and the features in turn
+def _non_events_in(text: str, language: str) -> tuple[tuple[str, float], ...]:
+    return tuple((name, weight) for name, weight, pattern in _lexicon(language).non_event if pattern.search(text))
 
 
 def _non_event_score(text: str) -> float:
@@ -530,7 +588,10 @@ def status_of(span, trigger_start: int, trigger_end: int, subtype: str = "") -> 
     subordinate clause of something else ("Russian claims of X are likely false, but Russian forces
     took Y"; "conducted strikes on July 23, likely to stymie ...") leaves the trigger's event as it is.
     """
-    token = _trigger_token(span, trigger_start, trigger_end)
+    # Without a dependency parse (Ukrainian, Russian) there is no trigger token to walk from: the
+    # parse's children and ancestors are not there to read, and the cues count anywhere in the sentence.
+    parsed = span.doc.has_annotation("DEP")
+    token = _trigger_token(span, trigger_start, trigger_end) if parsed else None
     sentence = token.sent if token is not None and span.doc.has_annotation("SENT_START") else span
     rules = lexicon().status
 
@@ -725,7 +786,8 @@ def _will(token) -> bool:
     return any(child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll") for child in verb.children)
 
 
-def has_cue(text: str) -> bool:
-    """Whether any event cue of the lexicon fires in ``text`` (sitrep.extract.clauses types a further clause
-    of a sentence only then)."""
-    return bool(_rule_hits(text))
+def has_cue(text: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether any event cue of the language's lexicon fires in ``text`` (sitrep.extract.clauses types a
+    further clause of a sentence only then)."""
+    with reading(language) as known:
+        return known and bool(_rule_hits(text))
