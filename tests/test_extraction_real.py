@@ -316,8 +316,8 @@ def test_a_clause_of_two_words_with_a_name_is_an_event_of_its_own(extract):
 
 
 def test_plain_war_words_admit_a_further_clause(extract):
-    extraction = extract("Russian forces continued to regroup in Kharkiv Oblast for offensive operations and "
-                         "conducted only minor attacks south of Kupiansk on Monday.")
+    extraction = extract("Russian units kept regrouping near Svatove ahead of a new push and carried out small "
+                         "attacks south of Kreminna on Monday.")
     kinds = {e.sub_event_type for e in events(extraction)}
     assert {"Change to group/activity", "Armed clash"} <= kinds
 
