@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_serializer
 
 from sitrep import __version__
 
@@ -126,6 +126,18 @@ class Source(Record):
     side: Side = "unknown"
     role: str | None = None
     channel: str | None = None
+    name_latin: str | None = Field(
+        None, description="The speaker's name in Latin letters, where the report names them in Cyrillic: the "
+        "known-speakers table's English name ('Denis Pushilin', 'General Staff of the Armed Forces of Ukraine'), "
+        "else a transliteration (KMU 2010 for Ukrainian, the popular Russian system): 'Oleh Kiper'.")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_latin_name(self, serialize):
+        # Left out when empty, so that records of English reporting read as before (golden files, stores).
+        data = serialize(self)
+        if isinstance(data, dict) and data.get("name_latin") is None:
+            data.pop("name_latin", None)
+        return data
 
 
 class Actor(Record):

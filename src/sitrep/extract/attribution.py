@@ -6,6 +6,11 @@ over to a following sentence that is only a quote, and resolves "he"/"it"/"Mr Fr
 ministry" to the document's last matching speaker. Kind, side and channel come from the
 lexicons in ``extract/lang/en/attribution.yaml``. A sentence with no frame belongs to the outlet, or to the
 narrator when the outlet is unknown. Issue #4 deepens all of this; the record does not change.
+
+Ukrainian and Russian sentences have no parse: their frames ("начальник Одеської ОВА Олег Кіпер повідомив",
+"по данным Минобороны России", "— заявил Денис Пушилин") are read from word lists in
+``extract/lang/uk|ru/attribution.yaml`` around a reporting verb (``cyrillic_frame``), and the speaker gets a
+Latin name for readers who do not read Cyrillic.
 """
 
 from __future__ import annotations
@@ -19,9 +24,18 @@ from importlib import resources
 import yaml
 
 from sitrep.extract.lang import resource
+from sitrep.gazetteer.variants import transliterate
 from sitrep.models import Document, Place, Source
 
 _QUOTED = re.compile(r'"([^"]{3,})"')
+# Ukrainian and Russian quote with «», „“ and straight or curly double quotes.
+_CYRILLIC_QUOTED = re.compile(r'«([^»]{3,})»|„([^“”"]{3,})[“”"]|"([^"]{3,})"|“([^”]{3,})”')
+# The languages read without a parse, from their own attribution lexicons.
+CYRILLIC_LANGUAGES = frozenset({"uk", "ru"})
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Letters only one of the two languages writes (as extract/language.py reads them).
+_UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")
+_RUSSIAN_LETTERS = re.compile("[ыэёъЫЭЁЪ]")
 # A sentence at least this share quoted, with no frame of its own, continues the last speaker.
 QUOTE_SHARE_TO_CONTINUE = 0.6
 FRAME_DEPS = frozenset({"ROOT", "parataxis"})
@@ -46,16 +60,29 @@ class Lexicon:
     kinds: list[tuple[str, re.Pattern[str]]]
     sides: list[tuple[str, re.Pattern[str]]]
     known: list[tuple[re.Pattern[str], dict]]  # known speakers (data/sources.yaml), longest names first
+    # Ukrainian and Russian only (cyrillic_frame): the words around a frame that has no parse to show it.
+    according_to: tuple[str, ...] = ()
+    fillers: frozenset[str] = frozenset()
+    clause_words: frozenset[str] = frozenset()
+    frame_negators: frozenset[str] = frozenset()
+    locative_prepositions: frozenset[str] = frozenset()
+    speaker_stops: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    genitive_endings: tuple[tuple[str, str], ...] = ()
+    transliteration: str | None = None
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    """Whole words, any case; a trailing "*" (Cyrillic lexicons) lets a word take any ending."""
+    alternatives = "|".join(re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
+                            for word in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    raw = yaml.safe_load(resource("attribution.yaml").read_text("utf-8"))
+@lru_cache(maxsize=None)
+def lexicon(language: str = "en") -> Lexicon:
+    """The attribution lexicon of ``language`` (``lang/<language>/attribution.yaml``)."""
+    raw = yaml.safe_load(resource("attribution.yaml", language).read_text("utf-8"))
     return Lexicon(
         verbs=frozenset(raw["reporting_verbs"]),
         person_pronouns=frozenset(raw["person_pronouns"]),
@@ -65,23 +92,40 @@ def lexicon() -> Lexicon:
         kinds=[(kind, _words(words)) for kind, words in raw["kinds"].items()],
         sides=[(side, _words(words)) for side, words in raw["sides"].items()],
         known=_known_speakers(),
+        according_to=tuple(sorted(raw.get("according_to", []), key=len, reverse=True)),
+        fillers=frozenset(raw.get("fillers", [])),
+        clause_words=frozenset(raw.get("clause_words", [])),
+        frame_negators=frozenset(raw.get("frame_negators", [])),
+        locative_prepositions=frozenset(raw.get("locative_prepositions", [])),
+        speaker_stops=frozenset(raw.get("speaker_stops", [])),
+        titles=frozenset(raw.get("titles", [])),
+        genitive_endings=tuple(tuple(pair) for pair in raw.get("genitive_endings", [])),
+        transliteration=raw.get("transliteration"),
     )
 
 
+@lru_cache(maxsize=1)
 def _known_speakers() -> list[tuple[re.Pattern[str], dict]]:
     raw = yaml.safe_load(resources.files("sitrep.data").joinpath("sources.yaml").read_text("utf-8"))
     entries = sorted(raw["sources"], key=lambda entry: -max(len(name) for name in entry["names"]))
     # Case matters for short names ("AP", "ISW") that are also ordinary words or word parts.
-    return [(re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(n) for n in entry['names'])})(?![\w'])"), entry)
+    return [(re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(n) for n in _by_length(entry))})(?![\w'])"), entry)
             for entry in entries]
 
 
+def _by_length(entry: dict) -> list[str]:
+    return sorted(entry["names"] + entry.get("forms", []), key=len, reverse=True)
+
+
 def known_speaker(name: str) -> dict | None:
-    """The sources.yaml entry whose name appears in ``name`` ("Colonel General Oleksandr Syrskyi")."""
-    for pattern, entry in lexicon().known:
-        if pattern.search(name):
-            return entry
-    return None
+    """The sources.yaml entry whose name appears in ``name`` ("Colonel General Oleksandr Syrskyi");
+    the longest name found wins ("Минобороны Украины" over "Минобороны")."""
+    best: tuple[int, int, dict] | None = None
+    for order, (pattern, entry) in enumerate(lexicon().known):
+        match = pattern.search(name)
+        if match is not None and (best is None or len(match.group()) > best[0]):
+            best = (len(match.group()), order, entry)
+    return best[2] if best else None
 
 
 @dataclass
@@ -107,15 +151,22 @@ class Attributor:
 
     def attribute(self, sentence, caption_credit: str | None = None, offset: int = 0) -> Attribution:
         """The source of one spaCy sentence (a Span); ``offset`` is its paragraph's document offset."""
-        quote = quoted_text(sentence.text)
+        language = sentence.doc.lang_
+        quote = quoted_text(sentence.text, language)
         if caption_credit is not None:
             return Attribution(self._caption_source(caption_credit), quote, framed=True)
         start = offset + sentence.start_char
         nearby = [place for place in self.places if start <= place.start < offset + sentence.end_char]
-        speaker = self._framed_speaker(sentence, nearby)
-        if speaker is not None:
-            self.last = speaker
-            return Attribution(speaker, quote, framed=True, **frame_of(sentence, offset))
+        if language in CYRILLIC_LANGUAGES:
+            found = cyrillic_frame(sentence, lexicon(language))
+            if found is not None:
+                self.last = self._cyrillic_speaker(found, sentence, nearby, language)
+                return Attribution(self.last, quote, framed=True, **found.spans(offset))
+        elif sentence.doc.has_annotation("DEP"):  # walking an unparsed doc's tree can crash spaCy
+            speaker = self._framed_speaker(sentence, nearby)
+            if speaker is not None:
+                self.last = speaker
+                return Attribution(speaker, quote, framed=True, **frame_of(sentence, offset))
         if quote and self.last is not None and len(quote) >= QUOTE_SHARE_TO_CONTINUE * len(sentence.text):
             return Attribution(self.last, quote, framed=True)
         return Attribution(self.default_source(), quote, framed=False)
@@ -126,17 +177,18 @@ class Attributor:
         if not outlet:
             return Source(name="narrator", kind="narrator")
         channel = "telegram" if self.document.channel == "telegram" else None
+        language = _language_of_name(outlet, self.document.language)
         known = known_speaker(outlet)
         if known is not None:
             return Source(name=outlet, kind=known["kind"], side=known["side"], role=known.get("role"),
-                          channel=channel)
-        kind = classify_kind(outlet) or ("unknown" if channel == "telegram" else "outlet")
-        side = classify_side(outlet)
+                          channel=channel, name_latin=latin_name(outlet, known, language))
+        kind = classify_kind(outlet, language) or ("unknown" if channel == "telegram" else "outlet")
+        side = classify_side(outlet, language)
         if side == "unknown" and _Z_BRAND.search(outlet):
             side = "RU"
         if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
             side = first_person_side(self.document.text)
-        return Source(name=outlet, kind=kind, side=side, channel=channel)
+        return Source(name=outlet, kind=kind, side=side, channel=channel, name_latin=latin_name(outlet, None, language))
 
     def _caption_source(self, credit: str) -> Source:
         return Source(name=credit, kind=classify_kind(credit) or "journalist", channel="photo caption")
@@ -156,6 +208,20 @@ class Attributor:
         self.speakers.append((source, head.ent_type_ == "PERSON"))
         return source
 
+    def _cyrillic_speaker(self, found: CyrillicFrame, sentence, nearby: list[Place], language: str) -> Source:
+        """The Source of a Ukrainian or Russian frame: an earlier speaker it refers to, else a new one."""
+        lex = lexicon(language)
+        name, role, is_person = found.name_and_role(lex)
+        channel = channel_of(sentence.text, language)
+        resolved = self._resolve_reference(name, lex)
+        if resolved is not None:
+            return resolved.model_copy(update={"channel": channel})
+        source = make_source(name, role, channel, language)
+        if source.side == "unknown" and source.kind in LOCAL_KINDS:
+            source = source.model_copy(update={"side": self._local_side(source, nearby)})
+        self.speakers.append((source, is_person))
+        return source
+
     def _local_side(self, source: Source, nearby: list[Place]) -> str:
         """A governor, police or officials with no side of their own speak for the country they are
         in: the place named in their role, else in the sentence, else the document's main country."""
@@ -170,11 +236,13 @@ class Attributor:
                             if place.country in LOCAL_SIDES and place.kind == "toponym" and place.precision)
         return countries.most_common(1)[0][0] if countries else "unknown"
 
-    def _resolve_reference(self, name: str) -> Source | None:
-        """'he', 'it', 'Mr Freedman', 'the ministry' -> an earlier speaker, if one fits."""
+    def _resolve_reference(self, name: str, lex: Lexicon | None = None) -> Source | None:
+        """'he', 'it', 'Mr Freedman', 'the ministry' (він, вона, відомство, он, ведомство) -> an earlier
+        speaker, if one fits."""
         words = name.lower().split()
-        lex = lexicon()
-        if len(words) == 2 and words[0] == "the" and words[1] in lex.document_nouns:
+        lex = lex or lexicon()
+        if (len(words) == 2 and words[0] == "the" and words[1] in lex.document_nouns) or \
+                (lex.according_to and len(words) == 1 and words[0] in lex.document_nouns):
             # "according to the update" / "the agency said": the last organisation that spoke.
             return next((speaker for speaker, is_person in reversed(self.speakers) if not is_person), None)
         if len(words) == 1 and words[0] in lex.person_pronouns | lex.group_pronouns:
@@ -335,23 +403,61 @@ def _writes_as(head) -> tuple[str, str] | None:
     return None
 
 
-def make_source(name: str, role: str | None, channel: str | None) -> Source:
+def make_source(name: str, role: str | None, channel: str | None, language: str = "en") -> Source:
     """A speaker from the report's words, completed from the known-speakers table: the table's side
-    is trusted over words in the role, the report's own role over the table's."""
+    is trusted over words in the role, the report's own role over the table's. A Cyrillic name the
+    table knows in an inflected form ("Генштабі ЗСУ") takes the table's nominative name."""
     described = f"{name} {role or ''}"
     known = known_speaker(name)
     if known is not None:
+        if language in CYRILLIC_LANGUAGES:
+            name = _nominative_of_known(name, known)
         return Source(name=name, kind=known["kind"], side=known["side"], role=role or known.get("role"),
-                      channel=channel)
-    return Source(name=name, kind=classify_kind(described) or "unknown", side=classify_side(described),
-                  role=role, channel=channel)
+                      channel=channel, name_latin=latin_name(name, known, language))
+    return Source(name=name, kind=classify_kind(described, language) or "unknown",
+                  side=classify_side(described, language), role=role, channel=channel,
+                  name_latin=latin_name(name, None, language))
 
 
-def classify_kind(text: str) -> str | None:
+def latin_name(name: str, known: dict | None, language: str) -> str | None:
+    """A Cyrillic speaker's name for Latin readers: the known-speakers table's ``latin`` or longest Latin name, else a
+    transliteration (the language's system); None for a name already in Latin letters."""
+    if not _CYRILLIC.search(name):
+        return None
+    known = known or {}
+    latin = [entry_name for entry_name in known.get("names", []) if entry_name.isascii()]
+    if known.get("latin") or latin:
+        return known.get("latin") or max(latin, key=len)
+    if language not in CYRILLIC_LANGUAGES:
+        language = _language_of_name(name, None)
+    return transliterate(name, lexicon(language).transliteration)
+
+
+def _nominative_of_known(name: str, known: dict) -> str:
+    """The table's first Cyrillic name when ``name`` holds one of the entry's inflected ``forms``."""
+    for form in sorted(known.get("forms", []), key=len, reverse=True):
+        if re.search(rf"(?<![\w']){re.escape(form)}(?![\w'])", name):
+            return next((entry_name for entry_name in known["names"] if _CYRILLIC.search(entry_name)), name)
+    return name
+
+
+def _language_of_name(name: str, document_language: str | None) -> str:
+    """The lexicon for words in a name: for a Cyrillic name, the language its letters show (a Ukrainian
+    channel quoted in a Russian post), else the document's Ukrainian or Russian; else English."""
+    if not _CYRILLIC.search(name):
+        return "en"
+    if _UKRAINIAN_LETTERS.search(name):
+        return "uk"
+    if _RUSSIAN_LETTERS.search(name) or document_language not in CYRILLIC_LANGUAGES:
+        return "ru"
+    return document_language
+
+
+def classify_kind(text: str, language: str = "en") -> str | None:
     """The kind whose longest cue appears in ``text``: "head of the military administration" is
     government ("military administration"), not military ("military"). Ties go to the earlier kind."""
     best: tuple[int, int, str] | None = None
-    for order, (kind, pattern) in enumerate(lexicon().kinds):
+    for order, (kind, pattern) in enumerate(lexicon(language).kinds):
         for match in pattern.finditer(text):
             candidate = (-len(match.group()), order, kind)
             if best is None or candidate < best:
@@ -359,18 +465,194 @@ def classify_kind(text: str) -> str | None:
     return best[2] if best else None
 
 
-def classify_side(text: str) -> str:
-    found = [(match.start(), side) for side, pattern in lexicon().sides if (match := pattern.search(text))]
+def classify_side(text: str, language: str = "en") -> str:
+    found = [(match.start(), side) for side, pattern in lexicon(language).sides if (match := pattern.search(text))]
     return min(found)[1] if found else "unknown"
 
 
-def channel_of(text: str) -> str | None:
-    for pattern, channel in lexicon().channels:
+def channel_of(text: str, language: str = "en") -> str | None:
+    for pattern, channel in lexicon(language).channels:
         if pattern.search(text):
             return channel
     return None
 
 
-def quoted_text(text: str) -> str | None:
-    quotes = _QUOTED.findall(text)
+def quoted_text(text: str, language: str = "en") -> str | None:
+    if language in CYRILLIC_LANGUAGES:
+        quotes = ["".join(groups) for groups in _CYRILLIC_QUOTED.findall(text)]
+    else:
+        quotes = _QUOTED.findall(text)
     return " ... ".join(quote.strip() for quote in quotes) if quotes else None
+
+
+# --- Ukrainian and Russian frames, without a parse -------------------------------------------------------
+
+# Tokens that end a speaker's words: punctuation of clauses and quotes.
+_BOUNDARY_TOKENS = frozenset(",;:—–-«»\"„“”()!?.…")
+# The most words a speaker's description may have ("заступник начальника Генерального штабу ЗСУ ...").
+MAX_SPEAKER_WORDS = 10
+# "Пушилин: «...»": a speaker named before a colon that opens a quote.
+_COLON_QUOTE = re.compile(r"^\s*([^:«»\"„“]{2,80}?)\s*:\s*[«„\"“]")
+
+
+@dataclass(frozen=True)
+class CyrillicFrame:
+    """The words that name the speaker of a Ukrainian or Russian sentence, and its reporting verb.
+    ``inflected``: the words are in the genitive or locative ("за словами Олега Кіпера", "у Генштабі")."""
+
+    words: tuple  # spaCy tokens
+    inflected: bool
+    verb: object | None = None  # spaCy token
+
+    def spans(self, offset: int) -> dict:
+        first, last = self.words[0], self.words[-1]
+        frame = (offset + first.idx, offset + last.idx + len(last.text))
+        verb = (offset + self.verb.idx, offset + self.verb.idx + len(self.verb.text)) if self.verb else None
+        return {"frame": frame, "verb": verb}
+
+    def name_and_role(self, lex: Lexicon) -> tuple[str, str | None, bool]:
+        """(name, role, is a person): a trailing personal name ("Олег Кіпер") after a role
+        ("начальник Одеської ОВА"), else the whole description (an institution: "Генштаб ЗСУ")."""
+        words = list(self.words)
+        run = 0
+        while run < len(words) and _is_name_word(words[len(words) - 1 - run]):
+            run += 1
+        run = min(run, 3)
+        before = words[:len(words) - run]
+        titled = bool(before) and before[-1].lower_ in lex.titles
+        if run == len(words) and known_speaker(_join(words)) is not None:
+            # "Денис Пушилин", "Минобороны России", "Дениса Пушилина": the table names it (make_source)
+            return _join(words), None, run >= 2
+        if run == 0 or (run == 1 and before and not titled) or not _after_known(words, run):
+            return _text(words, self.inflected, lex, person=False), None, False
+        name = _text(words[len(words) - run:], self.inflected, lex, person=True)
+        role = _text(before, self.inflected, lex, person=False) if before else None
+        if role and role.split()[0].lower() in lex.titles:
+            role = role[0].lower() + role[1:]
+        return name, role, run >= 2 or titled
+
+
+def _is_name_word(token) -> bool:
+    text = token.text.replace("'", "").replace("’", "").replace("-", "")
+    return text.isalpha() and token.text[:1].isupper() and not token.text.isupper()
+
+
+def _after_known(words: list, run: int) -> bool:
+    """False where the description ends in a known institution's name whose last word is capitalised
+    ("Служба безпеки України"): that word is no personal name."""
+    named = _join(words[len(words) - run:])
+    if known_speaker(named) is not None:
+        return True  # "речник Повітряних сил Юрій Ігнат": the person, not the institution in the role
+    whole = _join(words)
+    return not any((match := pattern.search(whole)) and match.end() == len(whole) for pattern, _ in lexicon().known)
+
+
+def _text(words: list, inflected: bool, lex: Lexicon, person: bool) -> str:
+    """The words as written; inflected words back in the nominative: every word of a personal name, the
+    first word of a role ("начальника Одеської ОВА" -> "начальник Одеської ОВА")."""
+    if not inflected:
+        return _join(words)
+    if person:
+        return " ".join(_nominative_word(token, lex) for token in words)
+    return " ".join([_nominative_word(words[0], lex)] + [token.text for token in words[1:]]) \
+        if words[0].lower_ in lex.titles else _join(words)
+
+
+def _join(words: list) -> str:
+    return words[0].doc[words[0].i: words[-1].i + 1].text
+
+
+def _nominative_word(token, lex: Lexicon) -> str:
+    """The nominative of an inflected word: its lemma, else (a surname the lemmatizer does not know,
+    "Пушилина") the lexicon's genitive endings; the case of the first letter is kept."""
+    lemma = token.lemma_
+    if not lemma or lemma.lower() == token.lower_:
+        lemma = token.text
+        for ending, nominative in lex.genitive_endings:
+            if token.lower_.endswith(ending) and len(token.text) > len(ending) + 2:
+                lemma = token.text[: len(token.text) - len(ending)] + nominative
+                break
+    return lemma[:1].upper() + lemma[1:] if token.text[:1].isupper() else lemma
+
+
+def cyrillic_frame(sentence, lex: Lexicon) -> CyrillicFrame | None:
+    """The speaker of a sentence with no parse. In order: "за даними / по словам X" (X in the genitive);
+    the first reporting verb outside a subordinate clause, with the speaker before it ("Генштаб ЗСУ
+    повідомляє", "у Генштабі повідомили") or, where only fillers stand there, after it ("Про це повідомив
+    Олег Кіпер", "— заявил Пушилин", "Как сообщает Рыбарь"); "X: «...»". A negated verb is no frame."""
+    tokens = list(sentence)
+    lower = [token.lower_ for token in tokens]
+    for i in range(len(tokens)):
+        if lower[i] in lex.clause_words:
+            break  # "за даними" inside a subordinate clause is someone else's report
+        for phrase in lex.according_to:
+            size = len(phrase.split())
+            if lower[i:i + size] == phrase.split():
+                found = _speaker_after(tokens, i + size, lex, verb=None, inflected=True)
+                if found is not None:
+                    return found
+    for i, token in enumerate(tokens):
+        if lower[i] not in lex.verbs:
+            continue
+        if i and lower[i - 1] in lex.frame_negators:
+            return None
+        before = _speaker_before(tokens, i, lex)
+        if before is False:
+            continue  # a verb inside a subordinate clause reports something else
+        if before is not None:
+            return before
+        found = _speaker_after(tokens, i + 1, lex, verb=token)
+        if found is not None:
+            return found
+    return _colon_speaker(sentence, tokens, lex)
+
+
+def _speaker_before(tokens: list, verb: int, lex: Lexicon) -> CyrillicFrame | None | bool:
+    """The speaker's words before the verb, up to a clause boundary; False when a subordinating word
+    stands there."""
+    start = verb
+    while start > 0 and tokens[start - 1].text not in _BOUNDARY_TOKENS:
+        if tokens[start - 1].lower_ in lex.clause_words:
+            return False
+        start -= 1
+    words = tokens[start:verb]
+    while words and words[0].lower_ in lex.fillers and words[0].lower_ not in lex.locative_prepositions:
+        words = words[1:]
+    return _speaker_words(words, verb=tokens[verb], lex=lex)
+
+
+def _speaker_after(tokens: list, start: int, lex: Lexicon, verb, inflected: bool = False) -> CyrillicFrame | None:
+    end = start
+    while end < len(tokens) and end - start < MAX_SPEAKER_WORDS + 1 and tokens[end].text not in _BOUNDARY_TOKENS \
+            and tokens[end].lower_ not in lex.clause_words and tokens[end].lower_ not in lex.verbs \
+            and (end == start or tokens[end].lower_ not in lex.speaker_stops):
+        end += 1
+    return _speaker_words(tokens[start:end], verb=verb, lex=lex, inflected=inflected)
+
+
+def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> CyrillicFrame | None:
+    """A frame when ``words`` can name a speaker: a locative preposition first makes them inflected;
+    they stop at a preposition that starts a channel or a topic ("у Telegram", "про обстріл")."""
+    if words and words[0].lower_ in lex.locative_prepositions:
+        words, inflected = words[1:], True
+    for cut, token in enumerate(words):
+        if cut and token.lower_ in lex.speaker_stops:
+            words = words[:cut]
+            break
+    if not words or len(words) > MAX_SPEAKER_WORDS:
+        return None
+    text = " ".join(token.text for token in words)
+    pronoun = len(words) == 1 and words[0].lower_ in lex.person_pronouns | lex.group_pronouns | lex.document_nouns
+    capitalised = any(token.text[:1].isupper() for token in words)
+    if not (pronoun or capitalised or known_speaker(text) or any(token.lower_ in lex.titles for token in words)):
+        return None
+    return CyrillicFrame(tuple(words), inflected, verb)
+
+
+def _colon_speaker(sentence, tokens: list, lex: Lexicon) -> CyrillicFrame | None:
+    match = _COLON_QUOTE.match(sentence.text)
+    if match is None:
+        return None
+    words = [token for token in tokens if token.idx - sentence.start_char < match.end(1)
+             and token.text not in _BOUNDARY_TOKENS]
+    return _speaker_words(words, verb=None, lex=lex) if len(words) <= 6 else None
