@@ -4,7 +4,9 @@ A number counts something only when a cue says what: a casualty word ("six soldi
 killed", "killed 6 civilians", "50 casualties"), an item of equipment ("destroyed 3 tanks"), a
 distance unit ("1,200m") or a percent sign. Other numbers (a town of 70,000 people, subscribers,
 years, calibres such as "155mm", model names such as "T-72") are not kept. Vague amounts
-("dozens", "hundreds") are not numbers at all. The words live in ``extract/lang/en/numbers.yaml``.
+("dozens", "hundreds") are not numbers at all. The words live in ``extract/lang/<code>/numbers.yaml``;
+Ukrainian and Russian write inflected words as stems ("загибл*" for загиблих, загиблі ...), which a
+token's ``key`` carries, and their numerals in every case ("двоє", "трьох", "п'ятеро").
 
 The sentence is split into word, number and punctuation tokens by one regular expression with no
 nested repetition; everything after that looks at a bounded window of tokens, so the run time is
@@ -19,13 +21,14 @@ from functools import lru_cache
 
 import yaml
 
-from sitrep.extract.lang import resource
+from sitrep.extract.lang import DEFAULT_LANGUAGE, resource
 from sitrep.errors import InputError
 from sitrep.models import Quantity
 
 # A number of separated digit groups ("1,200", "1.5", "20,000"); anything else with separators
 # ("1.2.3", "10,15") is not read as one number.
 _NUMBER_FORMAT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"\d+(?:,\d+)?")  # Ukrainian and Russian: "1,5"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]")
 # Four-digit numbers in this range, written without a separator, are years ("in 2023", "2020 jets").
 YEAR_RANGE = range(1800, 2101)
@@ -35,7 +38,6 @@ MAX_VERB_FILLERS = 3
 MAX_AUXILIARIES = 3
 # Words before a number searched for a death toll ("the death toll rose to 12").
 TOLL_WINDOW = 4
-JOINERS = frozenset({"and", ","})
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Token:
     lower: str
     start: int
     end: int
+    key: str  # what the tables are matched on: the lower-case word, or the stem ("загин*") that it starts with
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Rules:
     people: frozenset[tuple[str, ...]]
     auxiliaries: frozenset[str]
     max_modifiers: int
-    toll_words: frozenset[str]
+    toll_words: dict[str, str]  # word before a number -> the kind it makes the number ("death toll": killed)
     equipment: dict[tuple[str, ...], str]
     loss_before: frozenset[tuple[str, ...]]
     loss_after: frozenset[tuple[str, ...]]
@@ -70,40 +73,98 @@ class Rules:
     currency: frozenset[str]
     month_names: frozenset[str]
     prefilter: re.Pattern[str]
+    joiners: frozenset[str] = frozenset({"and", ","})
+    stems: frozenset[str] = frozenset()  # stems written "stem*" in the tables, without the star
+    counted: dict[tuple[str, ...], str] = field(default_factory=dict)  # nouns counted as "other" ("атак": attack)
+    month_case: bool = True  # a month name is one only with a capital initial (English)
+    decimal_comma: bool = False  # "1,5 км" is 1.5 (not 15)
+    fold: dict[int, str] = field(default_factory=dict)  # letters read as others ("ё" as "е", any apostrophe as ')
+
+
+_INFLECTED_FOLD = str.maketrans({"’": "'", "ʼ": "'", "ё": "е"})
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    """A phrase of the tables as the keys of its words; "загибл*" is one key, a stem."""
+    words: list[str] = []
+    for word in _TOKEN.findall(phrase.lower().translate(_INFLECTED_FOLD) if "*" in phrase else phrase.lower()):
+        if word == "*" and words:
+            words[-1] += "*"
+        else:
+            words.append(word)
+    return tuple(words)
 
 
 def _phrases(words) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(_TOKEN.findall(word.lower())) for word in words)
+    return frozenset(_words(word) for word in words)
 
 
 def _by_phrase(table: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
-    return {tuple(_TOKEN.findall(word.lower())): name for name, words in table.items() for word in words}
+    return {_words(word): name for name, words in table.items() for word in words}
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    """The rules of ``extract/lang/en/numbers.yaml``, loaded once."""
-    raw = yaml.safe_load(resource("numbers.yaml").read_text("utf-8"))
+def _pattern_word(word: str) -> str:
+    """A word of the prefilter: a stem reaches over any ending."""
+    return re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
+
+
+@lru_cache(maxsize=8)
+def rules(language: str = DEFAULT_LANGUAGE) -> Rules:
+    """The rules of ``extract/lang/<language>/numbers.yaml``, loaded once per language; English's for
+    a language without its own file."""
+    try:
+        raw = yaml.safe_load(resource("numbers.yaml", language).read_text("utf-8"))
+    except (ModuleNotFoundError, FileNotFoundError):
+        if language == DEFAULT_LANGUAGE:
+            raise
+        return rules(DEFAULT_LANGUAGE)
+    inflected = bool(raw.get("inflected"))
+    fold = _INFLECTED_FOLD if inflected else {}
     casualties = raw["casualties"]
-    cue_words = {word for spec in casualties.values() for key in ("after", "before") for word in spec.get(key, [])}
+    cue_words = {word for spec in casualties.values() for key in ("after", "before", "nouns") if inflected
+                 for word in spec.get(key, [])}
+    cue_words |= {word for spec in casualties.values() for key in ("after", "before") for word in spec.get(key, [])}
     cue_words |= {*raw["equipment_loss"]["before"], *raw["equipment_loss"]["after"]}
     counting = [word for word in [*raw["numbers"], *raw["scales"]] if word not in ("a", "an", "single")]
-    prefilter = "|".join(re.escape(word) for word in sorted({*counting, *cue_words}, key=len, reverse=True))
-    return Rules(
-        numbers=raw["numbers"], scales=raw["scales"], approximate=_phrases(raw["approximate"]),
+    prefilter = "|".join(_pattern_word(word.lower().translate(fold))
+                         for word in sorted({*counting, *cue_words}, key=len, reverse=True))
+    toll = raw["toll_words"]
+    table = Rules(
+        numbers={word.translate(fold): value for word, value in raw["numbers"].items()}, scales=raw["scales"],
+        approximate=_phrases(raw["approximate"]),
         range_joiners=frozenset(raw["range_joiners"]), fillers=frozenset(raw["verb_fillers"]),
         bare_followers=frozenset(raw["bare_followers"]),
         casualty_after=_by_phrase({kind: spec.get("after", []) for kind, spec in casualties.items()}),
         casualty_before=_by_phrase({kind: spec.get("before", []) for kind, spec in casualties.items()}),
         casualty_nouns=_by_phrase({kind: spec.get("nouns", []) for kind, spec in casualties.items()}),
         people=_phrases(raw["people"]), auxiliaries=frozenset(raw["auxiliaries"]),
-        max_modifiers=raw["max_modifiers"], toll_words=frozenset(raw["toll_words"]),
+        max_modifiers=raw["max_modifiers"],
+        toll_words={_words(word)[0]: kind for kind, words in (toll.items() if isinstance(toll, dict)
+                                                              else [("killed", toll)])
+                    for word in words if len(_words(word)) == 1},  # one word each: "toll" of "death toll"
         equipment=_by_phrase(raw["equipment"]),
         loss_before=_phrases(raw["equipment_loss"]["before"]), loss_after=_phrases(raw["equipment_loss"]["after"]),
         distance=raw["distance_units"], calibre=frozenset(raw["calibre_units"]), percent=_phrases(raw["percent"]),
         currency=frozenset(raw["currency"]), month_names=frozenset(raw["month_names"]),
         prefilter=re.compile(rf"\d|\b(?:{prefilter})\b", re.IGNORECASE),
+        joiners=frozenset(raw.get("joiners", ["and", ","])), counted=_by_phrase(raw.get("counted", {})),
+        month_case=not inflected, decimal_comma=bool(raw.get("decimal_comma")), fold=fold,
     )
+    stems = {word[:-1] for phrases in (table.casualty_after, table.casualty_before, table.casualty_nouns, table.people,
+                                       table.equipment, table.loss_before, table.loss_after, table.counted,
+                                       table.approximate, table.toll_words, table.month_names)
+             for phrase in phrases for word in (phrase if isinstance(phrase, tuple) else (phrase,))
+             if word.endswith("*")}
+    return Rules(**{**table.__dict__, "stems": frozenset(stems)})
+
+
+def _key(lower: str, stems: frozenset[str]) -> str:
+    """The word's key: the longest stem it starts with, written "stem*", else the word itself."""
+    if stems and lower[:1].isalpha():
+        for length in range(len(lower), 1, -1):
+            if lower[:length] in stems:
+                return lower[:length] + "*"
+    return lower
 
 
 @dataclass
@@ -122,17 +183,22 @@ class _Count:
     cue: str | None = None  # "before" or "after": where the kind came from
 
 
-def quantities(sentence: str, offset: int = 0) -> list[Quantity]:
+def quantities(sentence: str, offset: int = 0, language: str = DEFAULT_LANGUAGE) -> list[Quantity]:
     """The quantities the sentence states, with offsets into the document (``offset`` is the
-    sentence's own offset), in text order."""
+    sentence's own offset), in text order. ``language`` is the sentence's language code, which picks
+    the rules."""
     if not isinstance(sentence, str):
         raise InputError("numbers", f"a sentence must be text, not {type(sentence).__name__}")
-    table = rules()
-    if not table.prefilter.search(sentence):
+    table = rules(language or DEFAULT_LANGUAGE)
+    folded = sentence.translate(table.fold) if table.fold else sentence  # the same length: offsets hold
+    if not table.prefilter.search(folded):
         return []
-    tokens = [Token(m.group(0), m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    tokens = []
+    for m in _TOKEN.finditer(folded):
+        lower = m.group(0).lower()
+        tokens.append(Token(sentence[m.start():m.end()], lower, m.start(), m.end(), _key(lower, table.stems)))
     counts = _counts(tokens, table)
-    _coordinate(tokens, counts)
+    _coordinate(tokens, counts, table)
     found = []
     for count in counts:
         if count.kind is None:
@@ -170,7 +236,7 @@ def _match(tokens: list[Token], index: int, phrases) -> int:
     """Length of the longest phrase (a tuple of lower-case words) that starts at ``index``; 0 if none."""
     best = 0
     for length in range(1, 5):
-        if index + length <= len(tokens) and tuple(t.lower for t in tokens[index:index + length]) in phrases:
+        if index + length <= len(tokens) and tuple(t.key for t in tokens[index:index + length]) in phrases:
             best = length
     return best
 
@@ -179,7 +245,7 @@ def _ends_at(tokens: list[Token], last: int, phrases) -> int:
     """Length of the longest phrase that ends at token ``last``; 0 if none."""
     best = 0
     for length in range(1, 5):
-        if last - length + 1 >= 0 and tuple(t.lower for t in tokens[last - length + 1:last + 1]) in phrases:
+        if last - length + 1 >= 0 and tuple(t.key for t in tokens[last - length + 1:last + 1]) in phrases:
             best = length
     return best
 
@@ -208,9 +274,14 @@ def _read_number(tokens: list[Token], index: int, table: Rules) -> tuple[float, 
         return None
     token = tokens[index]
     if token.text[0].isdigit():
-        if not _NUMBER_FORMAT.fullmatch(token.text):
+        if table.decimal_comma:
+            if not _DECIMAL_COMMA.fullmatch(token.text):
+                return None
+            value, last = float(token.text.replace(",", ".")), index
+        elif not _NUMBER_FORMAT.fullmatch(token.text):
             return None
-        value, last = float(token.text.replace(",", "")), index
+        else:
+            value, last = float(token.text.replace(",", "")), index
         if index + 1 < len(tokens) and tokens[index + 1].lower in table.scales:
             value, last = value * table.scales[tokens[index + 1].lower], index + 1
         return value, last, False
@@ -258,8 +329,9 @@ def _not_a_count(tokens: list[Token], count: _Count, table: Rules) -> bool:
     if after is not None and after.lower in ("-", "–"):
         following = _at(tokens, count.last + 2)
         return following is not None and following.text[0].isalpha() and following.lower not in table.distance
-    return any(word is not None and word.lower in table.month_names and word.text[0].isupper()
-               for word in (after, before))  # 9 July, July 9
+    return any(word is not None and (word.lower in table.month_names or word.key in table.month_names)
+               and (word.text[0].isupper() or not table.month_case)
+               for word in (after, before))  # 9 July, July 9, 9 березня
 
 
 def _at(tokens: list[Token], index: int) -> Token | None:
@@ -282,12 +354,14 @@ def _classify(tokens: list[Token], count: _Count, table: Rules) -> None:
         after = noun_at + noun_length
     if noun == "casualty":
         count.kind, count.unit = unit, None
+    elif noun == "counted" and noun_at == count.last + 1:
+        count.kind = "other"  # "12 атак": counted, no casualty or loss; not "93 ОМБр відбила атаку"
     elif noun == "equipment":
         _equipment(tokens, count, after, table)
     elif noun == "people" or noun is None:
         _casualty(tokens, count, after, table, bare=noun is None)
-    if count.kind is None and not count.article and _toll(tokens, count.first, table):
-        count.kind = "killed"
+    if count.kind is None and not count.article and (kind := _toll(tokens, count.first, table)):
+        count.kind = kind
 
 
 def _measure(tokens: list[Token], count: _Count, after: int, table: Rules) -> bool:
@@ -328,9 +402,9 @@ def _noun(tokens: list[Token], index: int, table: Rules) -> tuple[int, int, str 
     position, modifiers = index, 0
     while position < len(tokens) and modifiers <= table.max_modifiers:
         for phrases, noun in ((table.casualty_nouns, "casualty"), (table.equipment, "equipment"),
-                              (table.people, "people")):
+                              (table.people, "people"), (table.counted, "counted")):
             if (length := _match(tokens, position, phrases)):
-                unit = phrases.get(tuple(t.lower for t in tokens[position:position + length])) \
+                unit = phrases.get(tuple(t.key for t in tokens[position:position + length])) \
                     if isinstance(phrases, dict) else None
                 return position, _extend(tokens, position, length, phrases, unit), noun, unit
         if not _modifier(tokens, position, table):
@@ -344,7 +418,7 @@ def _modifier(tokens: list[Token], position: int, table: Rules) -> bool:
     """An adjective, or part of a model name: "Russian", "Leopard 2", "T-72"."""
     token, before = tokens[position], _at(tokens, position - 1)
     if token.text[0].isalpha():
-        return token.lower not in table.auxiliaries and token.lower not in JOINERS \
+        return token.lower not in table.auxiliaries and token.lower not in table.joiners \
             and not _match(tokens, position, table.casualty_after)
     glued = before is not None and before.end == token.start
     return (token.text == "-" and glued) or (token.text[0].isdigit() and before is not None
@@ -354,7 +428,7 @@ def _modifier(tokens: list[Token], position: int, table: Rules) -> bool:
 def _extend(tokens: list[Token], position: int, length: int, phrases, unit: str | None) -> int:
     """Grow a noun over the same kind of noun that follows ("Shahed drones", "more soldiers")."""
     while (more := _match(tokens, position + length, phrases)):
-        words = tuple(t.lower for t in tokens[position + length:position + length + more])
+        words = tuple(t.key for t in tokens[position + length:position + length + more])
         if isinstance(phrases, dict) and phrases[words] != unit:
             break
         length += more
@@ -368,7 +442,7 @@ def _verb_before(tokens: list[Token], first: int, phrases, table: Rules) -> tupl
         if position < 0:
             return None
         if (length := _ends_at(tokens, position, phrases)):
-            return position - length + 1, tuple(t.lower for t in tokens[position - length + 1:position + 1])
+            return position - length + 1, tuple(t.key for t in tokens[position - length + 1:position + 1])
         if tokens[position].lower not in table.fillers:
             return None
         position -= 1
@@ -392,7 +466,7 @@ def _casualty(tokens: list[Token], count: _Count, after: int, table: Rules, bare
     before the number. A bare number after a verb needs a clause boundary ("killing 6.")."""
     if (cue := _after_cue(tokens, after, table.casualty_after, table)):
         position, length = cue
-        words = tuple(t.lower for t in tokens[position:position + length])
+        words = tuple(t.key for t in tokens[position:position + length])
         count.kind, count.cue = table.casualty_after[words], "after"
         count.span.append(position + length - 1)
         return
@@ -400,7 +474,7 @@ def _casualty(tokens: list[Token], count: _Count, after: int, table: Rules, bare
     if verb is None:
         return
     next_token = _at(tokens, after)
-    if bare and next_token is not None and next_token.text[0].isalnum() and next_token.lower not in JOINERS \
+    if bare and next_token is not None and next_token.text[0].isalnum() and next_token.lower not in table.joiners \
             and next_token.lower not in table.bare_followers:
         return
     kind = table.casualty_before[verb[1]]
@@ -423,24 +497,27 @@ def _equipment(tokens: list[Token], count: _Count, after: int, table: Rules) -> 
         count.kind = "other"  # counted but not lost ("launched 40 drones"); "a tank" alone is no count
 
 
-def _toll(tokens: list[Token], first: int, table: Rules) -> bool:
+def _toll(tokens: list[Token], first: int, table: Rules) -> str | None:
+    """The kind that a toll word shortly before the number gives it ("death toll rose to 12": killed;
+    "втрати ворога склали 100": casualties); None without one, or with another number in between."""
     window = tokens[max(0, first - TOLL_WINDOW):first]
-    return any(token.lower in table.toll_words for token in window) and not any(
-        token.text[0].isdigit() for token in window)
+    if any(token.text[0].isdigit() for token in window):
+        return None
+    return next((table.toll_words[token.key] for token in window if token.key in table.toll_words), None)
 
 
-def _coordinate(tokens: list[Token], counts: list[_Count]) -> None:
+def _coordinate(tokens: list[Token], counts: list[_Count], table: Rules) -> None:
     """Share a kind across "and": "destroyed 3 tanks and 2 drones" (the verb reaches forward),
     "two soldiers and three civilians were killed" (the participle reaches back)."""
     for previous, current in zip(counts, counts[1:]):
-        joined = max(previous.span) + 1 < len(tokens) and tokens[max(previous.span) + 1].lower in JOINERS \
+        joined = max(previous.span) + 1 < len(tokens) and tokens[max(previous.span) + 1].lower in table.joiners \
             and current.first == max(previous.span) + 2
         if not joined:
             continue
         if previous.cue == "before" and current.cue is None and current.noun == previous.noun:
             current.kind, current.cue = previous.kind, "before"
     for previous, current in zip(reversed(counts[:-1]), reversed(counts[1:])):
-        joined = max(previous.span) + 1 < len(tokens) and tokens[max(previous.span) + 1].lower in JOINERS \
+        joined = max(previous.span) + 1 < len(tokens) and tokens[max(previous.span) + 1].lower in table.joiners \
             and current.first == max(previous.span) + 2
         if joined and current.cue == "after" and previous.cue is None and previous.noun == "people" == current.noun:
             previous.kind, previous.cue = current.kind, "after"

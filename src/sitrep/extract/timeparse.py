@@ -4,7 +4,10 @@ Relative expressions ("yesterday", "last week", "in May", "two days ago", "a nin
 count from the publication date; absolute ones ("9 July 2023", "in 2014", "the winter of
 2022-23") need none; anchored ones ("less than two months after Wagner captured Bakhmut") count
 from a date that an earlier sentence of the same document gave to the event they name. The
-words (months, weekdays, number words, units, cue words) live in ``extract/lang/en/timeparse.yaml``.
+words (months, weekdays, number words, units, cue words) live in ``extract/lang/<code>/timeparse.yaml``;
+Ukrainian and Russian ("минулої доби", "в ночь на 5 марта", "у травні 2023 року") have their own
+patterns for inflected names (``_inflected_patterns``). Each sentence is read with the rules of its
+language; a language without its own file is read with English's.
 
 A ``DateResolver`` is built once per document and fed its sentences in order. When a sentence
 states no date, ``resolve`` returns None and the caller decides what to fall back to. No date
@@ -26,7 +29,7 @@ from functools import lru_cache
 
 import yaml
 
-from sitrep.extract.lang import resource
+from sitrep.extract.lang import DEFAULT_LANGUAGE, resource
 from sitrep.errors import InputError
 from sitrep.models import DatePrecision, EventDate
 
@@ -67,16 +70,35 @@ class Rules:
     # The words a date needs (see _vocabulary): a sentence with none of them and no digit states no
     # date, and is skipped without running the patterns (most sentences of a report are such).
     vocabulary: frozenset[str] = frozenset()
+    word: re.Pattern[str] = re.compile(r"[a-z]+")  # what a word of the vocabulary is made of
+    last_words: frozenset[str] = frozenset({"last"})  # "last Monday", said on a Monday, is a week ago
+    since: tuple[str, ...] = ("since",)  # words before a date that open it up to publication
+
+
+def _fold(text: str) -> str:
+    """Lower case with one apostrophe and no "ё", for looking up inflected words (English has neither)."""
+    return text.lower().translate(_FOLD)
+
+
+_FOLD = str.maketrans({"’": "'", "ʼ": "'", "ё": "е"})
 
 
 def _alternation(words) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    """The rules of ``extract/lang/en/timeparse.yaml`` and the patterns built from them, loaded once."""
-    raw = yaml.safe_load(resource("timeparse.yaml").read_text("utf-8"))
+@lru_cache(maxsize=8)
+def rules(language: str = DEFAULT_LANGUAGE) -> Rules:
+    """The rules of ``extract/lang/<language>/timeparse.yaml`` and the patterns built from them, loaded
+    once per language; English's for a language without its own file."""
+    try:
+        raw = yaml.safe_load(resource("timeparse.yaml", language).read_text("utf-8"))
+    except (ModuleNotFoundError, FileNotFoundError):
+        if language == DEFAULT_LANGUAGE:
+            raise
+        return rules(DEFAULT_LANGUAGE)
+    if raw.get("grammar") == "inflected":
+        return _inflected_rules(raw)
     months: dict[str, int] = {}
     for number, (name, abbreviations) in enumerate(raw["months"].items(), start=1):
         for form in [name, *abbreviations]:
@@ -154,6 +176,73 @@ def _patterns(base: Rules, raw: dict) -> tuple:
     return tuple((handler, tier, re.compile(pattern, re.IGNORECASE)) for handler, tier, pattern in table)
 
 
+# --- Ukrainian and Russian ----------------------------------------------------------------------
+
+def _inflected_rules(raw: dict) -> Rules:
+    """The rules of a language that inflects its month and weekday names (``grammar: inflected``)."""
+    months = {_fold(form): number for number, forms in enumerate(raw["months"], start=1) for form in forms}
+    weekdays = {_fold(form): index for index, forms in enumerate(raw["weekdays"]) for form in forms}
+    units = {_fold(form): Unit(name, spec["precision"], spec.get("days", 0), spec.get("months", 0))
+             for name, spec in raw["units"].items() for form in [*spec["forms"], name]}  # relative names the unit
+    base = Rules(
+        months=months, weekdays=weekdays, numbers={_fold(word): value for word, value in raw["numbers"].items()},
+        ordinals={}, units=units, relative={_fold(phrase): rule for phrase, rule in raw["relative"].items()},
+        parts={_fold(part): tuple(share) for part, share in raw["parts"].items()}, seasons={}, hedges={},
+        vague_count=raw["vague_duration_count"], stopwords=frozenset(raw["stopwords"]), patterns=(),
+        word=re.compile(r"[^\W\d_]+"), last_words=frozenset(_fold(word) for word in raw["weekday_last"]),
+        since=tuple(_fold(word) for word in raw["since_cues"]),
+    )
+    words: set[str] = set()
+    for table in (months, weekdays, [form for spec in raw["units"].values() for form in spec["forms"]], base.relative):
+        for key in table:
+            words.update(base.word.findall(key))
+    vocabulary = frozenset(words) - base.stopwords - {_fold(word) for word in raw["weekday_cues"]}
+    return Rules(**{**base.__dict__, "patterns": _inflected_patterns(base, raw), "vocabulary": vocabulary})
+
+
+def _forms(words) -> str:
+    """An alternation of inflected words (longest first) in which an apostrophe is any apostrophe and
+    "е" is also "ё", followed by no further letter."""
+    def form(word: str) -> str:
+        return re.escape(_fold(word)).replace("'", "['’ʼ]").replace("е", "[её]").replace(r"\ ", r"\s+")
+    return "(?:" + "|".join(form(word) for word in sorted(set(words), key=len, reverse=True)) + r")(?![^\W\d_])"
+
+
+def _inflected_patterns(base: Rules, raw: dict) -> tuple:
+    """The expressions of a language that inflects its names, each a (handler, tier, pattern); the
+    handlers are those of the English ones, and ``_night``. Matched without regard to case."""
+    every_month = [form for forms in raw["months"] for form in forms]
+    month = _forms(every_month)
+    bare_month = _forms([form for form in every_month if form not in raw.get("ambiguous_months", [])])
+    year = rf"(?P<y>(?:1[89]|20)\d{{2}})\s*(?:-?[^\W\d_]{{1,3}}\s+)?{_forms(raw['year_words'])}"
+    optional_year = rf"(?:\s+{year})?"
+    day = r"(?P<d>\d{1,2})(?:-?[^\W\d_]{1,3})?"
+    cue, part = _forms(raw["month_cues"]), _forms(raw["parts"])
+    weekday = _forms([form for forms in raw["weekdays"] for form in forms])
+    number = rf"(?:\d{{1,3}}|{_forms(base.numbers)})"
+    unit = _forms([form for spec in raw["units"].values() for form in spec["forms"]])
+    night_range = rf"{_forms(raw['night_range_cues'])}\s+\d{{1,2}}\s+{_forms(raw['night_range_joiners'])}"
+    table = [
+        ("iso", TIER_POINT, r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+        ("night", TIER_POINT, rf"(?<![^\W\d_])(?:{_forms(raw['night_cues'])}|{night_range})\s+"
+                              rf"(?:{day}\s+(?P<month>{month}){optional_year}|(?P<wd>{weekday}))"),
+        ("day_range", TIER_POINT, rf"\b(?P<d>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\s+(?P<month>{month})"
+                                  rf"{optional_year}"),
+        ("day_month", TIER_POINT, rf"\b{day}\s+(?P<month>{month}){optional_year}"),
+        ("month", TIER_POINT, rf"(?<![^\W\d_])(?:(?P<cue>{cue})\s+)?(?:(?P<part>{part})\s+)?(?P<month>{month})"
+                              rf"\s+{year}"),
+        ("month", TIER_POINT, rf"(?<![^\W\d_])(?:(?P<cue>{cue})\s+(?:(?P<part>{part})\s+)?|(?P<part2>{part})\s+)"
+                              rf"(?P<month>{bare_month})(?!\s*\d)"),
+        ("year", TIER_POINT, rf"(?<![^\W\d_])(?:(?P<cue>{cue})\s+)?(?:(?P<part>{part})\s+)?{year}"),
+        ("relative", TIER_POINT, rf"(?<![^\W\d_])(?P<rel>{_forms(base.relative)})"),
+        ("weekday", TIER_POINT, rf"(?<![^\W\d_])(?P<mod>{_forms(raw['weekday_cues'])})\s+(?P<wd>{weekday})"),
+        ("ago", TIER_POINT, rf"(?<![^\W\d_])(?:(?P<n>{number})\s+)?(?P<unit>{unit})\s+{_forms(raw['ago_words'])}"),
+        ("duration", TIER_DURATION, rf"(?<![^\W\d_]){_forms(raw['duration_cues'])}\s+(?:(?P<n>{number})\s+)?"
+                                    rf"(?P<unit>{unit})(?!\s+до\b)"),
+    ]
+    return tuple((handler, tier, re.compile(pattern, re.IGNORECASE)) for handler, tier, pattern in table)
+
+
 # --- calendar arithmetic -------------------------------------------------------------------------
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -191,7 +280,7 @@ def _narrow(start: dt.date, end: dt.date, part: str | None, parts: dict) -> tupl
     """The early, middle or late share of a range ("early May", "mid-2023")."""
     if not part:
         return start, end
-    first, last = parts[part.lower()]
+    first, last = parts[_fold(re.sub(r"\s+", " ", part))]
     length = (end - start).days
     return start + dt.timedelta(days=math.floor(first * length)), start + dt.timedelta(days=math.ceil(last * length))
 
@@ -220,11 +309,19 @@ class DateResolver:
         if published is not None and not isinstance(published, dt.date):
             raise InputError("timeparse", f"the publication date must be a date, not {type(published).__name__}")
         self.published = published
-        self.rules = rules()
+        self.rules = rules()  # those of the language of the sentence being read (see _read)
         self._seen: list[_Seen] = []
 
-    def resolve(self, sentence: str, offset: int = 0) -> EventDate | None:
-        """The event date the sentence states, or None when it states none.
+    def _read(self, sentence: str, language: str) -> bool:
+        """Take up the rules of the sentence's language; False when the sentence cannot state a date
+        (no digit and none of the words a date needs), so that the patterns need not run."""
+        self.rules = rules(language or DEFAULT_LANGUAGE)
+        return any(character.isdigit() for character in sentence) or \
+            not self.rules.vocabulary.isdisjoint(self.rules.word.findall(_fold(sentence)))
+
+    def resolve(self, sentence: str, offset: int = 0, language: str = DEFAULT_LANGUAGE) -> EventDate | None:
+        """The event date the sentence states, or None when it states none. ``language`` is the
+        sentence's (its paragraph's) language code, which picks the rules.
 
         Steps: find every expression; keep the leftmost-longest of overlapping ones; try them by
         tier (points, then anchored, then durations) and position; the first that resolves wins
@@ -232,8 +329,7 @@ class DateResolver:
         """
         if not isinstance(sentence, str):
             raise InputError("timeparse", f"a sentence must be text, not {type(sentence).__name__}")
-        if not any(character.isdigit() for character in sentence) and \
-                self.rules.vocabulary.isdisjoint(_WORD.findall(sentence.lower())):
+        if not self._read(sentence, language):
             return None
         for tier, _, handler, match in self._candidates(sentence):
             try:
@@ -245,13 +341,13 @@ class DateResolver:
                 return date
         return None
 
-    def expressions(self, sentence: str, offset: int = 0) -> list[tuple[int, int, EventDate]]:
+    def expressions(self, sentence: str, offset: int = 0,
+                    language: str = DEFAULT_LANGUAGE) -> list[tuple[int, int, EventDate]]:
         """Every time expression of the sentence that resolves, as (start, end, date) with offsets into
         the sentence, in the order ``resolve`` tries them (points, then anchored, then durations; by
         position within each); nothing is remembered (``resolve`` does that). The claims stage
         attaches each to the verb it modifies, to tell the statement's day from the event's."""
-        if not any(character.isdigit() for character in sentence) and \
-                self.rules.vocabulary.isdisjoint(_WORD.findall(sentence.lower())):
+        if not self._read(sentence, language):
             return []
         found = []
         for _tier, _, handler, match in self._candidates(sentence):
@@ -263,11 +359,12 @@ class DateResolver:
                 found.append((match.start(), match.end(), date))
         return found
 
-    def anchor_clauses(self, sentence: str) -> list[tuple[int, int, EventDate]]:
+    def anchor_clauses(self, sentence: str, language: str = DEFAULT_LANGUAGE) -> list[tuple[int, int, EventDate]]:
         """For each "N units after/before <clause>" of the sentence, the date of the clause's own event,
         counted back from the sentence's event (its publication day): "pushed back ... less than two
         months after Wagner claimed it" dates Wagner's claim within the two months before. Offsets of the
         clause in the sentence; nothing is remembered."""
+        self.rules = rules(language or DEFAULT_LANGUAGE)
         if self.published is None:
             return []
         found = []
@@ -316,22 +413,32 @@ class DateResolver:
                 sentence: str, anchor: str = "published") -> EventDate | None:
         """The date, opened up to the publication date after "since", and never in the future."""
         expression = match.group(0).strip()
-        if self._since(match, sentence):
+        since = self._since(match, sentence)
+        if since is not None:
             if self.published is None:
                 return None
             end = self.published
-            if not expression.lower().startswith("since"):
-                expression = f"since {expression}"
+            if not expression.lower().startswith(since.lower()):
+                expression = f"{since} {expression}"
         if self.published is not None:
             if start > self.published:
                 return None
             end = min(end, self.published)
         return EventDate(start=start, end=end, precision=precision, expression=expression, anchor=anchor)
 
-    @staticmethod
-    def _since(match: re.Match[str], sentence: str) -> bool:
-        before = sentence[max(0, match.start() - 6):match.start()].lower()
-        return match.group(0).lower().startswith("since") or before.rstrip().endswith("since")
+    def _since(self, match: re.Match[str], sentence: str) -> str | None:
+        """The word that opens the date up to publication ("since", "з", "с"), at its start or just
+        before it; None when there is none."""
+        if self.rules.since == ("since",):  # English: as the word ends the text before the date
+            before = sentence[max(0, match.start() - 6):match.start()].lower()
+            found = match.group(0).lower().startswith("since") or before.rstrip().endswith("since")
+            return "since" if found else None
+        first = match.group(0).split()[0]
+        before = sentence[max(0, match.start() - 20):match.start()].split()
+        for word in (first, before[-1] if before else ""):
+            if _fold(word) in self.rules.since:
+                return word
+        return None
 
     def _year_for(self, month: int, day: int = 1) -> int | None:
         """The year of the latest (month, day) not after publication; None without a publication date."""
@@ -345,7 +452,7 @@ class DateResolver:
         return self._finish(day, day, "day", match, sentence, "absolute")
 
     def _day_month(self, match, sentence, offset):
-        month = self.rules.months[match["month"].rstrip(".").lower()]
+        month = self.rules.months[_fold(match["month"].rstrip("."))]
         day_of_month = self._ordinal(match["d"])
         year = int(match["y"]) if match["y"] else self._year_for(month, day_of_month)
         if year is None:
@@ -354,7 +461,7 @@ class DateResolver:
         return self._finish(day, day, "day", match, sentence, "absolute" if match["y"] else "published")
 
     def _day_range(self, match, sentence, offset):
-        month = self.rules.months[match["month"].rstrip(".").lower()]
+        month = self.rules.months[_fold(match["month"].rstrip("."))]
         first, last = int(match["d"]), int(match["d2"])
         if not first < last:
             return None
@@ -373,7 +480,7 @@ class DateResolver:
         return sum(self.rules.numbers[word] for word in tens) + self.rules.ordinals[last]
 
     def _month(self, match, sentence, offset):
-        month = self.rules.months[match["month"].rstrip(".").lower()]
+        month = self.rules.months[_fold(match["month"].rstrip("."))]
         year = int(match["y"]) if match.groupdict().get("y") else self._year_for(month)
         if year is None:
             return None
@@ -384,8 +491,8 @@ class DateResolver:
 
     def _year(self, match, sentence, offset):
         year = int(match["y"])
-        start, end = _narrow(dt.date(year, 1, 1), dt.date(year, 12, 31), match["part"] or match["part2"],
-                             self.rules.parts)
+        start, end = _narrow(dt.date(year, 1, 1), dt.date(year, 12, 31),
+                             match["part"] or match.groupdict().get("part2"), self.rules.parts)
         return self._finish(start, end, "year", match, sentence, "absolute")
 
     def _season(self, match, sentence, offset):
@@ -397,7 +504,7 @@ class DateResolver:
     def _relative(self, match, sentence, offset):
         if self.published is None:
             return None
-        rule = self.rules.relative[re.sub(r"\s+", " ", match["rel"].lower())]
+        rule = self.rules.relative[_fold(re.sub(r"\s+", " ", match["rel"]))]
         unit = self.rules.units[rule["unit"]]
         start, end = _unit_span(_shift(self.published, unit, rule["shift"]), unit.precision)
         return self._finish(start, self.published if rule.get("to_published") else end, unit.precision, match, sentence)
@@ -405,17 +512,35 @@ class DateResolver:
     def _weekday(self, match, sentence, offset):
         if self.published is None:
             return None
-        back = (self.published.weekday() - self.rules.weekdays[match["wd"].lower()]) % 7
-        if back == 0 and (match["mod"] or "").lower() == "last":
+        back = (self.published.weekday() - self.rules.weekdays[_fold(match["wd"])]) % 7
+        if back == 0 and _fold(re.sub(r"\s+", " ", match["mod"] or "")) in self.rules.last_words:
             back = 7  # "last Monday", said on a Monday, is a week ago
         day = self.published - dt.timedelta(days=back)
         return self._finish(day, day, "day", match, sentence)
+
+    def _night(self, match, sentence, offset):
+        """"у ніч на 5 березня", "в ночь на воскресенье": the night before that day, dated by the day it
+        began (4 March; Saturday), as "overnight" is the day before publication."""
+        if match["wd"]:
+            if self.published is None:
+                return None
+            back = (self.published.weekday() - self.rules.weekdays[_fold(match["wd"])]) % 7
+            day = self.published - dt.timedelta(days=back)
+            anchor = "published"
+        else:
+            month, day_of_month = self.rules.months[_fold(match["month"])], self._ordinal(match["d"])
+            year = int(match["y"]) if match["y"] else self._year_for(month, day_of_month)
+            if year is None:
+                return None
+            day, anchor = dt.date(year, month, day_of_month), "absolute" if match["y"] else "published"
+        night = day - dt.timedelta(days=1)
+        return self._finish(night, night, "day", match, sentence, anchor)
 
     def _count(self, text: str | None) -> int:
         """A number written in digits or words ("9", "nine", "twenty-four"); none means a few."""
         if not text:
             return self.rules.vague_count
-        text = text.strip().lower()
+        text = _fold(text.strip())
         if text.isdigit():
             return int(text)
         return sum(self.rules.numbers[word] for word in text.split("-"))
@@ -423,7 +548,7 @@ class DateResolver:
     def _ago(self, match, sentence, offset):
         if self.published is None:
             return None
-        unit = self.rules.units[match["unit"].lower()]
+        unit = self.rules.units[_fold(match["unit"])]
         start, end = _unit_span(_shift(self.published, unit, -self._count(match["n"])), unit.precision)
         return self._finish(start, end, unit.precision, match, sentence)
 
@@ -431,7 +556,7 @@ class DateResolver:
         """A span that ends at the event: "a nine-month siege", "for weeks", "over the past three days"."""
         if self.published is None:
             return None
-        unit = self.rules.units[match["unit"].lower()]
+        unit = self.rules.units[_fold(match["unit"])]
         count = self._count(match["n"])
         if unit.name == "hour":
             count = math.ceil(count / 24) * 24
