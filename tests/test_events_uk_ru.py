@@ -104,3 +104,14 @@ def test_english_cues_do_not_fire_on_cyrillic_and_back():
     assert not has_cue("Russian forces shelled Kharkiv.", "ru")
     assert has_cue("ВСУ обстреляли Горловку.", "ru")
     assert not has_cue("ВСУ обстреляли Горловку.", "en")
+
+
+def test_harm_told_in_the_next_ukrainian_and_russian_sentence_is_a_claim_of_the_strike(ua_pipeline):
+    from sitrep.ingest.document import make_document
+
+    for text in ("Вночі ворог ударив по Харкову ракетами. Внаслідок удару загинули двоє людей.",
+                 "Ночью ВСУ обстреляли Горловку из РСЗО. В результате обстрела погибли двое мирных жителей."):
+        extraction = ua_pipeline.process(make_document(text, "report.txt"))
+        found = [claim.event for claim in extraction.claims if claim.event is not None]
+        assert len(found) == 2 and found[0].sub_event_type == found[1].sub_event_type == ART
+        assert found[1].fatalities == 2 and found[1].place == found[0].place

@@ -87,8 +87,9 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
                 continue
             attribution = attributor.attribute(sentence, credit, paragraph.start)
             start = paragraph.start + sentence.start_char
-            date = dates.resolve(sentence.text, start)  # every sentence: later anchors may need it
-            times = (dates.expressions(sentence.text, start), dates.anchor_clauses(sentence.text))
+            language = sentence.doc.lang_  # the paragraph's language picks the date and number rules
+            date = dates.resolve(sentence.text, start, language)  # every sentence: later anchors may need it
+            times = (dates.expressions(sentence.text, start, language), dates.anchor_clauses(sentence.text, language))
             found, capped = _events(document, paragraph, sentence, attribution, index, date, times)
             if not found and previous is not None:
                 found = _aftermath(document, paragraph, sentence, index, date, previous)
@@ -105,11 +106,11 @@ def _aftermath(document: Document, paragraph: Paragraph, sentence, index: _Place
     no event of its own but what the first one did; it is a claim of that event, with its own numbers,
     and its own day where it names one. Only after an event that happened (asserted or
     historical): the harm of a forecast or a denied attack is no report of harm."""
-    words = aftermath(sentence.text)
+    words = aftermath(sentence.text, sentence.doc.lang_)
     if words is None or previous.status not in AFTERMATH_AFTER:
         return []
     offset = paragraph.start
-    found = quantities(sentence.text, offset + sentence.start_char)
+    found = quantities(sentence.text, offset + sentence.start_char, sentence.doc.lang_)
     own = [number for number, place in index.between(offset + sentence.start_char, offset + sentence.end_char)
            if place.kind == "toponym" and place.precision in (1, 2) and place.role in LOCATION_ROLES]
     # Its own place only narrows a region ("shelling in the Kharkiv region ... Two people were injured
@@ -283,7 +284,7 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     if typing.status == "failed" and _repelled_by(actor1, sentence, offset, typing, clause):
         # "Ukrainian forces repelled Russian assaults": the failed attack is the attacker's (actor1).
         actor1, actor2 = actor2, actor1
-    found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char)
+    found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char, sentence.doc.lang_)
              if clause[0] <= quantity.start < clause[1]]
     date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
     place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)

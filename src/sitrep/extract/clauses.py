@@ -19,7 +19,7 @@ from functools import cache
 import yaml
 
 from sitrep.extract.events import EventTyping, classify, has_cue
-from sitrep.extract.lang import resource
+from sitrep.extract.lang import DEFAULT_LANGUAGE, resource
 
 # Dependencies that make a verb the head of a clause of its own.
 CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl", "ccomp", "pcomp", "parataxis", "acl"})
@@ -94,20 +94,24 @@ def _admitted(text: str) -> bool:
     return has_cue(text) or any(pattern.search(text) for pattern in _admit_patterns())
 
 
-def aftermath(text: str) -> re.Match | None:
+def aftermath(text: str, language: str = DEFAULT_LANGUAGE) -> re.Match | None:
     """The words by which a sentence with no event of its own reports what an event did ("A man was
-    wounded"), or None (lang/en/clauses.yaml, ``aftermath``)."""
-    return next((match for pattern in _patterns("aftermath") if (match := pattern.search(text))), None)
+    wounded", "Внаслідок удару загинули двоє"), or None (lang/<language>/clauses.yaml, ``aftermath``)."""
+    return next((match for pattern in _patterns("aftermath", language) if (match := pattern.search(text))), None)
 
 
 def _admit_patterns() -> tuple[re.Pattern, ...]:
-    return _patterns("admit")
+    return _patterns("admit", DEFAULT_LANGUAGE)
 
 
 @cache
-def _patterns(key: str) -> tuple[re.Pattern, ...]:
-    data = yaml.safe_load(resource("clauses.yaml").read_text(encoding="utf-8"))
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in data[key])
+def _patterns(key: str, language: str) -> tuple[re.Pattern, ...]:
+    """A language's clause patterns of ``key``; none for a language without a clauses.yaml."""
+    try:
+        data = yaml.safe_load(resource("clauses.yaml", language).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError):
+        return ()
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in data.get(key) or ())
 
 
 def clause_spans(sentence) -> list[tuple[int, int]]:
