@@ -29,7 +29,7 @@ from typing import Any
 from sitrep.errors import InputError
 from sitrep.evaluation import realtext
 from sitrep.evaluation.jsonlines import read_records
-from sitrep.evaluation.realtext import GoldSentence, RealReport, report_dict, score_report
+from sitrep.evaluation.realtext import GoldSentence, RealReport, label_problems, report_dict, score_report
 
 DEFAULT_TEAM = Path("tests/gold/uk_ru/team.jsonl")
 DEFAULT_TELEGRAM = Path("tests/gold/uk_ru/telegram_ru.jsonl")
@@ -148,7 +148,7 @@ def check_team(items: list[TeamSentence]) -> list[str]:
             dt.date.fromisoformat(item.published)
         except ValueError:
             problems.append(f"{where}: published {item.published!r} is not a date")
-        problems.extend(f"{where}: {message}" for message in realtext._label_problems(item.gold()))
+        problems.extend(f"{where}: {message}" for message in label_problems(item.gold()))
     return problems
 
 
@@ -164,7 +164,7 @@ def check_telegram(gold: list[GoldSentence], posts: dict[str, dict]) -> list[str
             problems.append(f"{where}: no such post in the corpus")
         elif not sentence_aligned(post["text"], item.start, item.end):
             problems.append(f"{where}: the span is not one whole sentence of the post ({len(post['text'])} chars)")
-        problems.extend(f"{where}: {message}" for message in realtext._label_problems(item))
+        problems.extend(f"{where}: {message}" for message in label_problems(item))
     spans = sorted((item.doc, item.start, item.end) for item in gold)
     for before, after in zip(spans, spans[1:]):
         if before[0] == after[0] and after[1] < before[2]:

@@ -148,7 +148,7 @@ def check_gold(gold: list[GoldSentence], reports: dict[str, dict]) -> list[str]:
                 problems.append(f"{where}: the span starts or ends with white space")
             elif "\n" in text[item.start:item.end]:
                 problems.append(f"{where}: the span crosses a line break")
-        problems.extend(f"{where}: {message}" for message in _label_problems(item))
+        problems.extend(f"{where}: {message}" for message in label_problems(item))
     for doc, items in by_doc.items():
         items = sorted(items, key=lambda item: item.start)
         for before, after in zip(items, items[1:]):
@@ -157,7 +157,7 @@ def check_gold(gold: list[GoldSentence], reports: dict[str, dict]) -> list[str]:
     return problems
 
 
-def _label_problems(item: GoldSentence) -> list[str]:
+def label_problems(item: GoldSentence) -> list[str]:
     problems = []
     source = item.source
     if not (isinstance(source.get("name"), str) and source["name"].strip()):
