@@ -106,7 +106,7 @@ def test_a_language_without_its_own_events_lexicon_gets_no_events(pipeline, make
     # an event. Pretend that Ukrainian has no lexicon yet, whatever lang/uk/ holds by now.
     import sitrep.pipeline
 
-    monkeypatch.setattr(sitrep.pipeline, "_has_events_lexicon", lambda language: language == "en")
+    monkeypatch.setattr(sitrep.pipeline, "has_lexicon", lambda language: language == "en")
     text = f"{ENGLISH}\n\nБахмут/Bakhmut: ворог атакував позиції 93 ОМБр біля Кліщіївки та Андріївки."
     claims = pipeline.process(make_document(text)).claims
     assert [(claim.language, claim.event is None, claim.part) for claim in claims] == [

@@ -18,14 +18,13 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from itertools import islice
 
 from sitrep.extract.claims import claims_of
 from sitrep.extract.clean import clean, paragraphs
 from sitrep.gazetteer import Gazetteer, load_gazetteer
 from sitrep.extract.geoparse import find_places
-from sitrep.extract.lang import resource
+from sitrep.extract.events import has_lexicon
 from sitrep.extract.language import LanguageTally, detect_languages, is_supported
 from sitrep.models import Claim, Document, Extraction, Place
 from sitrep.extract.nlp import Paragraph, load_model, parse_by_language, parse_paragraphs, place_hints
@@ -95,14 +94,6 @@ def _blanked(text: str, unread: list[tuple[int, int]]) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
-def _has_events_lexicon(language: str) -> bool:
-    try:
-        return resource("events.yaml", language).is_file()
-    except ModuleNotFoundError:  # no lang/<code>/ package yet
-        return False
-
-
 def _with_languages(claims: list[Claim], parsed: list[Paragraph]) -> list[Claim]:
     """Each claim marked with the language of the paragraph it comes from (``parsed`` in text order).
 
@@ -114,7 +105,7 @@ def _with_languages(claims: list[Claim], parsed: list[Paragraph]) -> list[Claim]
     for claim in claims:
         position = bisect_right(starts, claim.start) - 1
         claim.language = parsed[position].language if position >= 0 else None
-        if claim.language is None or _has_events_lexicon(claim.language):
+        if claim.language is None or has_lexicon(claim.language):
             kept.append(claim)
         elif claim.part == 0:
             kept.append(claim.model_copy(update={"event": None, "capped": 0}))
