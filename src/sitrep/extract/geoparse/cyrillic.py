@@ -13,6 +13,8 @@ Steps for a run of capitalised Cyrillic words:
      the region's or district's name, or the settlement the adjective is made from;
   3. an adjective before a direction word ("Авдеевском направлении") -> its settlement (an axis: roles.py);
   4. else the longest run of one to three words whose case forms name a place ("Великій Новосілці").
+A people's adjective ("Українські військові") is no place unless a locative word precedes it, and "the
+regional centre" ("обласного центру") is the oblast seat named last before it ("У Сумах ...").
 A name the gazetteer lacks in Cyrillic is looked up through its Latin transliterations, in the war's
 countries only ("Работино" -> "rabotino", an alternate name of Robotyne).
 """
@@ -65,6 +67,8 @@ class CyrillicRules:
     destination_before: re.Pattern[str]
     container_between: re.Pattern[str]
     stop_words: frozenset[str]
+    people_adjectives: re.Pattern[str] = re.compile(r"(?!)")  # "українські", "российская": a people's adjective
+    regional_centre: re.Pattern[str] = re.compile(r"(?!)")  # "обласного центру", "областного центра"
 
 
 def _alternation(words) -> str:
@@ -119,6 +123,10 @@ def _compile(data: list[dict]) -> CyrillicRules:
         destination_before=before(joined("destination_cues")),
         container_between=re.compile("|".join(f"(?:{part['container_between']})" for part in data)),
         stop_words=frozenset(word.lower() for word in joined("stop_words")),
+        people_adjectives=re.compile(rf"(?:{_alternation(joined('people_adjective_stems'))})"
+                                     rf"(?:{_alternation(joined('people_adjective_endings'))})"),
+        regional_centre=re.compile(rf"(?<![\w])(?:{_alternation(joined('regional_centre_phrases'))})(?![\w])",
+                                   re.IGNORECASE),
     )
 
 
@@ -158,7 +166,27 @@ def find_cyrillic(text: str, gazetteer, taken) -> list[Found]:
         if phrase is not None and (not phrase.key or not _stopped(text, phrase, rules)):
             found.append(phrase)
         index += max(used, 1)
-    return found
+    return _with_regional_centres(text, found, gazetteer, rules)
+
+
+# GeoNames' code for the seat of a first-level division (an oblast's centre).
+REGION_SEAT = "PPLA"
+
+
+def _with_regional_centres(text: str, found: list[Found], gazetteer, rules: CyrillicRules) -> list[Found]:
+    """``found`` and, for each "regional centre" phrase, the nearest name before it of an oblast's seat
+    (GeoNames PPLA): "В Сумах ... по микрорайону областного центра" is Sumy. With no such name before
+    it, the phrase stays unread."""
+    for match in rules.regional_centre.finditer(text):
+        if any(item.start < match.end() and match.start() < item.end for item in found):
+            continue
+        seats = [item for item in found if item.key and item.end <= match.start() and item.role == "any"
+                 and any(entry.feature == REGION_SEAT for key in (item.key, *item.keys)
+                         for entry in gazetteer.candidates(key))]
+        if seats:
+            seat = seats[-1]
+            found.append(Found(match.start(), match.end(), seat.key, seat.keys))
+    return sorted(found, key=lambda item: item.start)
 
 
 def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: CyrillicRules, taken
@@ -166,6 +194,10 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
     """The place that starts at word ``index``, and how many words it takes."""
     word = words[index]
     after = text[word.end():word.end() + 48]
+    if rules.people_adjectives.fullmatch(word.group().lower()) and \
+            not rules.locative_before.search(text, max(0, word.start() - 32), word.start()):
+        # "Українські військові просунулися ...": the people's adjective, not the town Українськ
+        return Found(word.start(), word.end(), ""), 1
     informal = _informal_region(word.group(), gazetteer, rules)
     if informal is not None:
         return Found(word.start(), word.end(), informal, role="region"), 1
@@ -193,7 +225,9 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
         key, keys = _known_form(surfaces, gazetteer, rules)
         if key is None:
             continue
-        located = rules.locative_before.search(text, max(0, word.start() - 32), word.start())
+        # A near cue ("севернее Работино", "на околицях") says a place follows as a locative word does.
+        located = rules.locative_before.search(text, max(0, word.start() - 32), word.start()) or \
+            rules.near_before.search(text, max(0, word.start() - 32), word.start())
         if size < len(run) and not located:
             # "Олег Кіпер": a first name before a surname, not the village Олег (nor may the automaton take it)
             return Found(word.start(), run[-1].end(), ""), len(run)

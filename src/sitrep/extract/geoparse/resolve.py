@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from sitrep.extract.geoparse import lookup
-from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES
+from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES, is_cyrillic_span
 from sitrep.extract.geoparse.rules import rules
 from sitrep.extract.geoparse.recognise import Mention
 from sitrep.models import Place
@@ -77,6 +77,10 @@ _COMPASS = frozenset({"southern", "northern", "eastern", "western", "south", "no
 # GeoNames feature codes of water bodies (class H) that reporting names: rivers, seas, lakes, reservoirs.
 WATER_FEATURES = frozenset({"STM", "STMS", "STMI", "SEA", "LK", "LKS", "LKI", "RSV", "RSVS", "BAY", "BAYS", "GULF",
                             "STRT", "CNL", "LGN", "ESTY", "INLT", "CHN"})
+# Cyrillic mentions only (issue #15): GeoNames codes of places that no longer stand (abandoned,
+# historical, destroyed). A report of today's fighting means a living place of the name, when there is
+# one ("Ласточкино": Krynychne by its old name, not an abandoned Crimean namesake).
+DEFUNCT_FEATURES = frozenset({"PPLQ", "PPLH", "PPLW"})
 
 
 @dataclass
@@ -393,9 +397,10 @@ def _coarse(entry) -> bool:
     return lookup.is_country(entry) or lookup.is_continent(entry)
 
 
-def _score(entry, document: Context, asking: str, name_prior=lookup.prior, position: int | None = None
-           ) -> tuple[float, bool]:
-    """The candidate's score and whether anything else in the document supports it."""
+def _score(entry, document: Context, asking: str, name_prior=lookup.prior, position: int | None = None,
+           theatre: bool = False) -> tuple[float, bool]:
+    """The candidate's score and whether anything else in the document supports it. ``theatre``: the
+    mention is Ukrainian or Russian text, which counts as naming the war's theatre (see choose)."""
     score = name_prior(entry)
     if position is not None:
         nearby = document.nearby(position, asking)
@@ -403,7 +408,8 @@ def _score(entry, document: Context, asking: str, name_prior=lookup.prior, posit
             distance = min(_distance_km(point, (entry.lat, entry.lon)) for point in nearby)
             score -= LOCAL_WEIGHT * math.log10(1 + distance / LOCAL_SCALE_KM)
     supported = False
-    if document.names_country(entry.country, asking) and not _coarse(entry):
+    named = document.names_country(entry.country, asking) or (theatre and entry.country in rules().theatre_countries)
+    if named and not _coarse(entry):
         score += COUNTRY_NAMED_BONUS
         supported = True
     if document.names_region((entry.country, entry.admin1), asking) and not lookup.is_region(entry):
@@ -422,22 +428,36 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def choose(item: Lookup, document: Context):
-    """The best entry, or None with ``item.reason`` set when the choice would be a guess."""
+def choose(item: Lookup, document: Context, theatre: bool = False):
+    """The best entry, or None with ``item.reason`` set when the choice would be a guess.
+
+    ``theatre`` (a mention in Ukrainian or Russian text, issue #15): a war report in those languages is
+    about the war, so the theatre's countries (theatre_countries of lang/en/geoparse.yaml, the evidence
+    the English path gets from "Ukrainian forces") count as named ("Дзержинск" is Toretsk, not the
+    Russian city, unless the text names that city's region), and a defunct namesake gives way to a
+    living place. English mentions (theatre False) are ranked as before."""
     if item.corrected:
         _keep_plausible_corrections(item, document)
+    if theatre:
+        item.entries = _living(item.entries)
     if len(item.entries) == 1:
         return item.entries[0]
     if not item.entries:
         return None
     name_prior = _name_prior(item)
-    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start), index)
+    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start, theatre), index)
                      for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
     (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
     if not supported and best - runner_up < AMBIGUITY_MARGIN:
         item.reason = f"ambiguous: {len(item.entries)} candidates, no context"
         return None
     return item.entries[index]
+
+
+def _living(entries: list) -> list:
+    """The entries without defunct places (DEFUNCT_FEATURES), unless that would leave none."""
+    living = [entry for entry in entries if entry.feature not in DEFUNCT_FEATURES]
+    return living or entries
 
 
 def _keep_plausible_corrections(item: Lookup, document: Context) -> None:
@@ -485,7 +505,8 @@ def _confirmed(entry, document: Context, asking: str, confirm: str) -> bool:
 def _place(text: str, item: Lookup, document: Context) -> Place | None:
     """The Place of a looked-up mention; None for a weak match that nothing confirms."""
     mention = item.mention
-    entry = choose(item, document) if item.entries else None
+    theatre = is_cyrillic_span(text, mention.start, mention.end)  # Ukrainian or Russian text: see choose
+    entry = choose(item, document, theatre) if item.entries else None
     if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm) and \
             not (mention.locative and entry is not None and entry.country in rules().theatre_countries):
         # A weak match stays unless something confirms it; in the war's own country a name right after
