@@ -130,3 +130,46 @@ def test_english_records_carry_no_latin_name(extract):
     record = json.loads(extraction.to_json())
     assert all("name_latin" not in claim["source"] for claim in record["claims"])
     assert extraction.claims[0].source.kind == "government"
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # a headline closed by its source after a dash
+    ("Над Запоріжжям збили дві ракети, — Повітряні сили.", "Повітряні сили", "military"),
+    ("**В Херсоне трое раненых после обстрела** — власти", "власти", "government"),
+    ("Ракетный удар по Одессе повредил портовый склад,** — СМИ.", "СМИ", None),
+    # Telegram's markdown and emoji around the speaker's name
+    ("**⚡️Минобороны России** сообщило об отражении атаки у Работино.", "Минобороны России", "government"),
+    # an anonymous source keeps where it sits; the wire it told is no speaker
+    ("Два склада повреждены в Горловке, сообщил ТАСС источник в экстренных службах региона.",
+     "источник в экстренных службах региона", None),
+    # "в сообщении X говорится": the statement's author
+    ("В сообщении обладминистрации говорится, что в Сумах повреждены три дома.", "обладминистрации", "government"),
+])
+def test_telegram_frames_dash_markdown_and_anonymous_sources(extract, text, name, kind):
+    source = extract(text, outlet="Канал новостей", channel="telegram").claims[0].source
+    assert source.name == name
+    if kind is not None:
+        assert source.kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Рейс Москва — Сочи задерживается на три часа из-за непогоды.",  # a route, not a source
+    "Улицы Чертаново, Бирюлево и Марьино — без света до вечера.",  # a predicate after a dash
+])
+def test_a_dash_inside_a_sentence_names_no_speaker(extract, text):
+    source = extract(text, outlet="Канал новостей", channel="telegram").claims[0].source
+    assert source.name == "Канал новостей"
+
+
+def test_an_unknown_channel_is_an_outlet_unless_it_calls_one_side_ours(extract):
+    news = extract("В Купянске открыли новый пункт выдачи пенсий.", outlet="Канал новостей", channel="telegram")
+    assert news.claims[0].source.kind == "outlet"
+    blog = extract("Наши бойцы выбили украинских боевиков из лесополосы у Работино.", outlet="Окопная правда",
+                   channel="telegram")
+    assert (blog.claims[0].source.kind, blog.claims[0].source.side) == ("milblogger", "RU")
+
+
+def test_a_ukrainian_brigade_channel_speaks_for_ukraine(extract):
+    source = extract("Противник тричі штурмував наші позиції біля Кліщіївки.", outlet="47 ОМБр",
+                     channel="telegram").claims[0].source
+    assert (source.kind, source.side) == ("military", "UA")

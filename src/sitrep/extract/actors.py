@@ -21,6 +21,7 @@ import ahocorasick
 import yaml
 
 from sitrep.errors import ConfigError
+from sitrep.extract import cyrillic_roles
 from sitrep.models import Actor
 
 SIDES = ("UA", "RU", "third-party", "unknown")
@@ -93,6 +94,7 @@ class Catalogue:
     attack_words: frozenset[str]
     unit_nouns: frozenset[str]
     russian_places: re.Pattern[str]
+    attack_stems: tuple[str, ...] = ()
     _by_id: dict[str, ActorEntry] = field(default_factory=dict, repr=False)
     _folded: ahocorasick.Automaton | None = field(default=None, repr=False)
     _cased: ahocorasick.Automaton | None = field(default=None, repr=False)
@@ -123,7 +125,8 @@ def _build(raw: dict) -> Catalogue:
     entries = _entries(raw.get("entries") or [], macros)
     by_id = {entry.id: entry for entry in entries}
     generic = tuple(_generic(rule, macros, by_id) for rule in raw.get("generic") or [])
-    demonyms = _checked_targets(raw.get("demonyms") or {}, by_id, "demonyms")
+    demonyms = _checked_targets({**(raw.get("demonyms") or {}), **_declined(raw.get("declined_demonyms") or {})},
+                                by_id, "demonyms")
     countries = _checked_targets(raw.get("countries") or {}, by_id, "countries")
     places = raw.get("russian_places") or []
     catalogue = Catalogue(
@@ -131,9 +134,19 @@ def _build(raw: dict) -> Catalogue:
         countries=countries, attack_words=frozenset(word.lower() for word in raw.get("attack_words") or []),
         unit_nouns=frozenset(word.lower() for word in raw.get("unit_nouns") or []),
         russian_places=re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, places)) or '(?!)'})(?!\w)"),
-        _by_id=by_id)
+        attack_stems=tuple(stem.lower() for stem in raw.get("attack_stems") or ()), _by_id=by_id)
     catalogue._folded, catalogue._cased = _automata(catalogue)
     return catalogue
+
+
+def _declined(raw: dict) -> dict[str, str]:
+    """Every form of the declined adjectives ("російськ" + "ими"), lower case and capitalised."""
+    forms = {}
+    for stem, actor_id in (raw.get("stems") or {}).items():
+        for ending in raw.get("endings") or ():
+            forms[stem + ending] = actor_id
+            forms[(stem + ending).capitalize()] = actor_id
+    return forms
 
 
 def _entries(raw_entries: list[dict], macros: dict) -> tuple[ActorEntry, ...]:
@@ -323,6 +336,9 @@ def _demonym_names_attacker(text: str, match: _Match, attack_words: frozenset[st
     words = _WORD.findall(text[match.end:match.end + 60])[:ATTACK_WINDOW]
     if any(word.lower() in attack_words for word in words):
         return True
+    stems = load_catalogue().attack_stems  # declined languages: "російський дрон", "российской авиации"
+    if stems and any(word.lower().startswith(stems) for word in words[:2]):
+        return True
     # "Russian and Ukrainian forces clashed": the first people of a pair of forces is an actor too.
     pair = _PAIRED_FORCES.match(text, match.end)
     return pair is not None
@@ -345,19 +361,23 @@ def _country_acts(sentence, match: _Match, attack_words: frozenset[str]) -> bool
 # ------------------------------------------------------------------ finding
 
 
-def find_actors(sentence, speaker_side: str = "unknown", offset: int = 0) -> list[Actor]:
+def find_actors(sentence, speaker_side: str = "unknown", offset: int = 0, place_country: str | None = None) -> list[Actor]:
     """Every actor mentioned in a spaCy sentence ``Span``, longest match first, no overlaps, in
     text order. ``start``/``end`` are ``offset`` plus the mention's offsets in the span's doc.
 
     Steps: match names and aliases with the automata; keep a country adjective only before an
     attack word and a country name only where the parse makes it an actor; choose the longest
-    matches without overlap; resolve generic phrases from ``speaker_side`` and the places named.
+    matches without overlap; resolve generic phrases from ``speaker_side`` and the places named
+    (``place_country``: the country of the sentence's first resolved place, where the names of
+    Russian places cannot be matched as written: Ukrainian and Russian decline them).
     """
     catalogue = load_catalogue()
     text = sentence.text
     matches = [match for match in _matches(text, catalogue) if _kept(sentence, text, match, catalogue)]
     chosen = _owned_by_following(text, _longest_first(matches))
     country = _local_country(text, chosen, catalogue)
+    if country == "UA" and place_country == "RU":
+        country = "RU"
     side = speaker_side if speaker_side in SIDES else "unknown"
     base = offset + sentence.start_char
     return [_actor(match, text[match.start:match.end], base, side, country, catalogue) for match in chosen]
@@ -433,6 +453,8 @@ def assign_roles(sentence, actors: list[Actor], trigger_index: int | None) -> tu
     if not actors:
         return None, None
     doc = sentence.doc
+    if cyrillic_roles.reads_roles(doc):
+        return cyrillic_roles.roles(sentence, actors, _actor_spans(sentence, actors), trigger_index)
     trigger = doc[trigger_index] if trigger_index is not None and 0 <= trigger_index < len(doc) else None
     catalogue = load_catalogue()
     readings = []

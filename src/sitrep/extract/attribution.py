@@ -68,8 +68,10 @@ class Lexicon:
     locative_prepositions: frozenset[str] = frozenset()
     speaker_stops: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
+    source_nouns: frozenset[str] = frozenset()
     genitive_endings: tuple[tuple[str, str], ...] = ()
     transliteration: str | None = None
+    language: str = "en"
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -99,8 +101,10 @@ def lexicon(language: str = "en") -> Lexicon:
         locative_prepositions=frozenset(raw.get("locative_prepositions", [])),
         speaker_stops=frozenset(raw.get("speaker_stops", [])),
         titles=frozenset(raw.get("titles", [])),
+        source_nouns=frozenset(raw.get("source_nouns", [])),
         genitive_endings=tuple(tuple(pair) for pair in raw.get("genitive_endings", [])),
         transliteration=raw.get("transliteration"),
+        language=language,
     )
 
 
@@ -182,12 +186,18 @@ class Attributor:
         if known is not None:
             return Source(name=outlet, kind=known["kind"], side=known["side"], role=known.get("role"),
                           channel=channel, name_latin=latin_name(outlet, known, language))
-        kind = classify_kind(outlet, language) or ("unknown" if channel == "telegram" else "outlet")
+        kind = classify_kind(outlet, language)
         side = classify_side(outlet, language)
         if side == "unknown" and _Z_BRAND.search(outlet):
             side = "RU"
+        first_person = "unknown"
         if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
-            side = first_person_side(self.document.text)
+            side = first_person = first_person_side(self.document.text)
+        if kind is None:
+            # A publisher nobody knows is a news outlet; a channel that calls one side's forces "ours"
+            # is a war blogger's (a unit or ministry says so in its name, which classify_kind reads).
+            blogs = first_person != "unknown" or _OWN_FORCES.search(self.document.text) is not None
+            kind = "milblogger" if channel == "telegram" and blogs else "outlet"
         return Source(name=outlet, kind=kind, side=side, channel=channel, name_latin=latin_name(outlet, None, language))
 
     def _caption_source(self, credit: str) -> Source:
@@ -280,6 +290,10 @@ _SIDE_NAMES = {
                      r"бандеровц\w*|нацбат\w*)\b"),
 }
 _OTHER = {"RU": "UA", "UA": "RU"}
+# "our units", "наші бійці", "наши штурмовики": a channel that speaks of its side's forces as its own.
+_OWN_FORCES = re.compile(r"\b(?:our|наш\w*|наші)\s+(?:\w+\s+)?(?:units?|troops|forces|guys|boys|fighters|soldiers|"
+                         r"defenders|assault|бійц\w*|бойц\w*|підрозділ\w*|подразделен\w*|войск\w*|війсь\w*|"
+                         r"захисник\w*|штурмовик\w*|воїн\w*|парн\w*|хлопц\w*|ребят\w*)\b", re.IGNORECASE)
 # Russian war channels brand their names with the invasion's "Z" ("Southern Front Z", "WarJournal [Z]",
 # "Z-Vestnik"): a capital Z standing alone in a channel's name.
 _Z_BRAND = re.compile(r"(?:^|[\s\[(])Z(?:$|[\s\])-])")
@@ -489,8 +503,15 @@ def quoted_text(text: str, language: str = "en") -> str | None:
 
 # Tokens that end a speaker's words: punctuation of clauses and quotes.
 _BOUNDARY_TOKENS = frozenset(",;:—–-«»\"„“”()!?.…")
+# Dashes before a speaker who closes a headline: "В Сумах двое погибших — власти".
+_DASHES = frozenset("—–")
+# Telegram's markdown and emoji glue to words ("**⚡️Боррель"): they are no part of a name.
+_MARKS = "*_~\ufe0f\u200d "
 # The most words a speaker's description may have ("заступник начальника Генерального штабу ЗСУ ...").
 MAX_SPEAKER_WORDS = 10
+# A closing "— X" names a speaker only after a claim of this many words, and X has at most the other.
+MIN_WORDS_BEFORE_DASH = 4
+MAX_DASH_SPEAKER_WORDS = 6
 # "Пушилин: «...»": a speaker named before a colon that opens a quote.
 _COLON_QUOTE = re.compile(r"^\s*([^:«»\"„“]{2,80}?)\s*:\s*[«„\"“]")
 
@@ -533,8 +554,25 @@ class CyrillicFrame:
 
 
 def _is_name_word(token) -> bool:
-    text = token.text.replace("'", "").replace("’", "").replace("-", "")
-    return text.isalpha() and token.text[:1].isupper() and not token.text.isupper()
+    word = token.text.strip(_MARKS)
+    text = word.replace("'", "").replace("’", "").replace("-", "")
+    return text.isalpha() and word[:1].isupper() and not word.isupper()
+
+
+def _before_marks(tokens: list, index: int) -> int:
+    """``index`` moved back over the markdown and emoji tokens right before it."""
+    while index > 0 and _is_mark(tokens[index - 1]):
+        index -= 1
+    return index
+
+
+def _is_mark(token) -> bool:
+    return token.text not in _BOUNDARY_TOKENS and not any(char.isalnum() for char in token.text)
+
+
+def _is_boundary(token) -> bool:
+    """Punctuation, and tokens with no letter or digit (markdown, emoji), end a speaker's words."""
+    return token.text in _BOUNDARY_TOKENS or not any(char.isalnum() for char in token.text)
 
 
 def _after_known(words: list, run: int) -> bool:
@@ -559,7 +597,7 @@ def _text(words: list, inflected: bool, lex: Lexicon, person: bool) -> str:
 
 
 def _join(words: list) -> str:
-    return words[0].doc[words[0].i: words[-1].i + 1].text
+    return words[0].doc[words[0].i: words[-1].i + 1].text.strip(_MARKS)
 
 
 def _nominative_word(token, lex: Lexicon) -> str:
@@ -604,18 +642,39 @@ def cyrillic_frame(sentence, lex: Lexicon) -> CyrillicFrame | None:
         found = _speaker_after(tokens, i + 1, lex, verb=token)
         if found is not None:
             return found
-    return _colon_speaker(sentence, tokens, lex)
+    return _colon_speaker(sentence, tokens, lex) or _dash_speaker(tokens, lex)
+
+
+def _dash_speaker(tokens: list, lex: Lexicon) -> CyrillicFrame | None:
+    """"<headline> — власти", "<claim>, — пресс-служба президента": a speaker after a dash that closes
+    the sentence, when a claim of some words stands before it (not "Москва — столица")."""
+    words = [token for token in tokens if not _is_boundary(token) or token.text in _DASHES]
+    dashes = [number for number, token in enumerate(words) if token.text in _DASHES]
+    if not dashes or dashes[-1] < MIN_WORDS_BEFORE_DASH:
+        return None
+    after = words[dashes[-1] + 1:]
+    dash = words[dashes[-1]].i - tokens[0].i
+    closes_claim = dash > 0 and _is_boundary(tokens[dash - 1])  # "...,** — СМИ", not "рейс Москва — Сочи"
+    described = after and (classify_kind(_join(after), lex.language) or known_speaker(_join(after))
+                           or any(token.lower_ in lex.titles for token in after))
+    if not (closes_claim or described):
+        return None
+    for cut, token in enumerate(after):
+        if cut and token.lower_ in lex.speaker_stops:
+            after = after[:cut]  # "— Лавров про удары ракетами": the topic is no part of the name
+            break
+    return _speaker_words(after, verb=None, lex=lex) if len(after) <= MAX_DASH_SPEAKER_WORDS else None
 
 
 def _speaker_before(tokens: list, verb: int, lex: Lexicon) -> CyrillicFrame | None | bool:
     """The speaker's words before the verb, up to a clause boundary; False when a subordinating word
     stands there."""
-    start = verb
-    while start > 0 and tokens[start - 1].text not in _BOUNDARY_TOKENS:
+    start = end = _before_marks(tokens, verb)  # "**Командование ...** заявило": the markdown is no boundary
+    while start > 0 and not _is_boundary(tokens[start - 1]):
         if tokens[start - 1].lower_ in lex.clause_words:
             return False
         start -= 1
-    words = tokens[start:verb]
+    words = tokens[start:end]
     while words and words[0].lower_ in lex.fillers and words[0].lower_ not in lex.locative_prepositions:
         words = words[1:]
     return _speaker_words(words, verb=tokens[verb], lex=lex)
@@ -623,9 +682,10 @@ def _speaker_before(tokens: list, verb: int, lex: Lexicon) -> CyrillicFrame | No
 
 def _speaker_after(tokens: list, start: int, lex: Lexicon, verb, inflected: bool = False) -> CyrillicFrame | None:
     end = start
-    while end < len(tokens) and end - start < MAX_SPEAKER_WORDS + 1 and tokens[end].text not in _BOUNDARY_TOKENS \
+    while end < len(tokens) and end - start < MAX_SPEAKER_WORDS + 1 and not _is_boundary(tokens[end]) \
             and tokens[end].lower_ not in lex.clause_words and tokens[end].lower_ not in lex.verbs \
-            and (end == start or tokens[end].lower_ not in lex.speaker_stops):
+            and (end == start or tokens[end].lower_ not in lex.speaker_stops
+                 or tokens[end - 1].lower_ in lex.source_nouns):
         end += 1
     return _speaker_words(tokens[start:end], verb=verb, lex=lex, inflected=inflected)
 
@@ -635,7 +695,12 @@ def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> 
     they stop at a preposition that starts a channel or a topic ("у Telegram", "про обстріл")."""
     if words and words[0].lower_ in lex.locative_prepositions:
         words, inflected = words[1:], True
+    anonymous = next((number for number, token in enumerate(words) if token.lower_ in lex.source_nouns), None)
+    if anonymous is not None:
+        words = words[anonymous:]  # "РИА Новости источник в ...": the wire was told; the source speaks
     for cut, token in enumerate(words):
+        if cut == 1 and anonymous is not None:
+            continue  # "источник в силовых ведомствах": where the source sits is part of its name
         if cut and token.lower_ in lex.speaker_stops:
             words = words[:cut]
             break
@@ -643,8 +708,10 @@ def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> 
         return None
     text = " ".join(token.text for token in words)
     pronoun = len(words) == 1 and words[0].lower_ in lex.person_pronouns | lex.group_pronouns | lex.document_nouns
-    capitalised = any(token.text[:1].isupper() for token in words)
-    if not (pronoun or capitalised or known_speaker(text) or any(token.lower_ in lex.titles for token in words)):
+    capitalised = any(token.text.strip(_MARKS)[:1].isupper() for token in words)
+    # "сообщают военкоры", "— власти": a word naming a kind of speaker speaks too.
+    if not (pronoun or capitalised or known_speaker(text) or any(token.lower_ in lex.titles for token in words)
+            or classify_kind(text, lex.language) or anonymous is not None):
         return None
     return CyrillicFrame(tuple(words), inflected, verb)
 
@@ -654,5 +721,5 @@ def _colon_speaker(sentence, tokens: list, lex: Lexicon) -> CyrillicFrame | None
     if match is None:
         return None
     words = [token for token in tokens if token.idx - sentence.start_char < match.end(1)
-             and token.text not in _BOUNDARY_TOKENS]
+             and not _is_boundary(token)]
     return _speaker_words(words, verb=None, lex=lex) if len(words) <= 6 else None

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 
+from sitrep.extract import cyrillic_roles
 from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
 from sitrep.extract.attribution import Attribution, Attributor
 from sitrep.extract.clauses import Predicate, aftermath, clause_head_at, predicates
@@ -64,6 +65,8 @@ _REPELLED = re.compile(r"\b(?:repel|repuls|beat(?:en)? back|beat off|fend(?:ed)?
                        r"отброс)", re.IGNORECASE)
 # How far after the first actor's name a repelling verb makes that actor the repeller (characters).
 REPELLER_WINDOW = 40
+# Interceptions: the weapons downed are actor2's, the interceptor actor1.
+INTERCEPTION_SUBTYPE = "Disrupted weapons use"
 # What joins the places of a list: "A, B and C".
 # A name that the gazetteer did not know may stand in the list between two places ("A, Hryhorivka, B").
 _LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as)\s+|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){1,7}")
@@ -171,7 +174,9 @@ def _events(document: Document, paragraph: Paragraph, sentence, attribution: Att
     usable = [(number, place) for number, place in
               index.between(offset + sentence.start_char, offset + sentence.end_char)
               if not frame[0] <= place.start < frame[1]]
-    actors = find_actors(sentence, attribution.source.side, offset) if found else []
+    declined = sentence.doc.lang_ in cyrillic_roles.LANGUAGES  # Russian place names the catalogue cannot match
+    country = next((place.country for _, place in usable if place.country and place.precision), None) if declined else None
+    actors = find_actors(sentence, attribution.source.side, offset, country) if found else []
     events: list[Event] = []
     for predicate in found:
         clause = (offset + predicate.start, offset + predicate.end) if len(found) > 1 else \
@@ -280,8 +285,9 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     typing = predicate.typing
     offset = paragraph.start
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
-    actor1, actor2 = _opponent(actor1, actor2, typing.event_type)
-    if typing.status == "failed" and _repelled_by(actor1, sentence, offset, typing, clause):
+    actor1, actor2 = _opponent(actor1, actor2, typing.event_type, typing.sub_event_type)
+    if typing.status == "failed" and not cyrillic_roles.reads_roles(sentence.doc) and \
+            _repelled_by(actor1, sentence, offset, typing, clause):
         # "Ukrainian forces repelled Russian assaults": the failed attack is the attacker's (actor1).
         actor1, actor2 = actor2, actor1
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char, sentence.doc.lang_)
@@ -403,11 +409,15 @@ def _list_of(index: int, places: list[Place], text: str, clause: tuple[int, int]
     return sorted(members)
 
 
-def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str) -> tuple[Actor | None, Actor | None]:
+def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str,
+              sub_event_type: str | None = None) -> tuple[Actor | None, Actor | None]:
     """In a battle between the war's two sides, naming one names the other: "Russian units attacked
     near Avdiivka" is fought against Ukraine's forces. Only for battles, whose other party is never
-    civilians, and only between UA and RU."""
-    if event_type != "Battles" or (actor1 is None) == (actor2 is None):
+    civilians, and only between UA and RU. Likewise drones or missiles of one side shot down ("8
+    Ukrainian drones were destroyed over Bryansk") were downed by the other."""
+    if (actor1 is None) == (actor2 is None):
+        return actor1, actor2
+    if event_type != "Battles" and not (sub_event_type == INTERCEPTION_SUBTYPE and actor1 is None):
         return actor1, actor2
     known = actor1 or actor2
     if known.side not in OPPONENT:

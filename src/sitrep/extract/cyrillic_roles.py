@@ -1,0 +1,112 @@
+"""Actor roles in Ukrainian and Russian sentences, which have no dependency parse.
+
+English roles come from the parse (``actors.assign_roles``). For ``uk`` and ``ru`` sitrep reads them
+from what a reader of those languages uses instead: the word before an actor's name ("удар по позиціях
+ЗСУ": a target; "обстріл росіян": the owner of the shelling), the case ending of its last word (an
+instrumental after a noun is a passive agent: "захоплення міста російськими військами") and, failing
+both, its place before or after the event's trigger word. The cue words are data, in
+``lang/<code>/actors.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from sitrep.errors import ConfigError
+from sitrep.extract.lang import resource
+from sitrep.models import Actor
+
+LANGUAGES = ("uk", "ru")
+# Kinds that are rarely the ones acting; they are actor1 only when named as an agent by a cue.
+PASSIVE_KINDS = frozenset({"civilians"})
+
+
+@dataclass(frozen=True)
+class RoleCues:
+    target_words: frozenset[str]
+    attack_stems: tuple[str, ...]
+    not_agent_before: frozenset[str]
+    instrumental_endings: tuple[str, ...]
+    repelling: tuple[str, ...]
+    passive_repelling: tuple[str, ...]
+    interception: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def cues(language: str) -> RoleCues:
+    path = resource("actors.yaml", language)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return RoleCues(target_words=frozenset(raw.get("target_words") or ()),
+                        attack_stems=tuple(raw.get("attack_stems") or ()),
+                        not_agent_before=frozenset(raw.get("not_agent_before") or ()),
+                        instrumental_endings=tuple(raw.get("instrumental_endings") or ()),
+                        repelling=tuple(raw.get("repelling") or ()),
+                        passive_repelling=tuple(raw.get("passive_repelling") or ()),
+                        interception=tuple(raw.get("interception") or ()))
+    except (OSError, yaml.YAMLError, TypeError) as error:
+        raise ConfigError(f"{path}: cannot read the actor role cues ({error})") from error
+
+
+def reads_roles(doc) -> bool:
+    """Whether this module, not the parse, gives the roles of ``doc``'s actors."""
+    return doc.lang_ in LANGUAGES and not doc.has_annotation("DEP")
+
+
+def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None) -> tuple[Actor | None, Actor | None]:
+    """(actor1, actor2) of a Ukrainian or Russian sentence as ACLED codes them: for a repelled attack,
+    actor1 is the attacker and actor2 who repelled it. ``spans`` are the actors' token spans (None
+    where a mention was not found) and ``trigger_index`` indexes the sentence's doc."""
+    lex = cues(sentence.doc.lang_)
+    words = [token.lower_ for token in sentence]
+    intercepting = any(word.startswith(lex.interception) for word in words if lex.interception)
+    readings = [(actor, span, _role(sentence, span, trigger_index, lex, intercepting))
+                for actor, span in zip(actors, spans) if span is not None]
+    if lex.passive_repelling and any(word.startswith(lex.passive_repelling) for word in words):
+        # "Противник штурмував наші позиції, усі атаки відбито": the one named acting attacked.
+        attacker = _nearest(readings, {"agent", "owner"}, trigger_index, exclude=None)
+        return attacker, _nearest(readings, {"instrument"}, trigger_index, exclude=attacker)
+    if lex.repelling and any(word.startswith(lex.repelling) for word in words):
+        # "Наші захисники відбили 12 атак окупантів": the attacks' owner failed; the subject repelled.
+        attacker = _nearest(readings, {"owner", "target"}, trigger_index, exclude=None)
+        return attacker, _nearest(readings, {"agent", "instrument"}, trigger_index, exclude=attacker)
+    doer = _nearest(readings, {"agent", "owner", "instrument"}, trigger_index, exclude=None)
+    return doer, _nearest(readings, {"target"}, trigger_index, exclude=doer)
+
+
+def _role(sentence, span, trigger_index: int | None, lex: RoleCues, intercepting: bool) -> str:
+    """"target", "owner" (of an attack or weapon named before it), "instrument" (an instrumental
+    agent) or, by position around the trigger, "agent" or "target"."""
+    before = _word_before(sentence, span)
+    word = before.lower_ if before is not None else ""
+    if word in lex.target_words:
+        return "target"
+    if word.startswith(lex.attack_stems):
+        # "обстріл росіян", "дрон ЗСУ": the owner acted, unless its weapons were what was shot down.
+        return "target" if intercepting else "owner"
+    last = span[-1].lower_
+    if last.endswith(lex.instrumental_endings) and len(last) > 4 and word not in lex.not_agent_before \
+            and (before is None or before.is_alpha):
+        return "instrument"  # "захоплення Покровська російськими військами", "Силами ППО знищено ..."
+    if trigger_index is not None and span.start > trigger_index:
+        return "target"
+    return "agent"
+
+
+def _word_before(sentence, span):
+    """The word before the actor's name in its sentence (punctuation skipped), or None."""
+    index = span.start - 1
+    while index >= sentence.start and sentence.doc[index].is_punct:
+        index -= 1
+    return sentence.doc[index] if index >= sentence.start else None
+
+
+def _nearest(readings: list, wanted: set[str], trigger_index: int | None, exclude: Actor | None) -> Actor | None:
+    found = [(abs(span.start - trigger_index) if trigger_index is not None else 0, span.start, actor)
+             for actor, span, role in readings
+             if role in wanted and actor is not exclude
+             and not (role != "instrument" and "agent" in wanted and actor.kind in PASSIVE_KINDS)]
+    return min(found, key=lambda item: item[:2])[2] if found else None

@@ -1,0 +1,83 @@
+"""Actors and their roles in Ukrainian and Russian sentences (issue #15, item 4), which have no parse:
+declined country adjectives, "росіяни", air defence, brigades, and who is actor1 of a repelled attack
+or a downed drone. The sentences are the team's own, with real places."""
+
+import datetime as dt
+
+import pytest
+
+PUBLISHED = dt.date(2024, 3, 16)
+
+
+@pytest.fixture(scope="module")
+def event_of(pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    def run(text, outlet="Канал новин"):
+        document = Document(id=document_id(text), source="test.txt", text=text, published=PUBLISHED, outlet=outlet,
+                            channel="telegram")
+        events = [claim.event for claim in pipeline.process(document).claims if claim.event is not None]
+        assert events, f"no event in {text!r}"
+        return events[0]
+
+    return run
+
+
+def _sides(event):
+    return (event.actor1.side if event.actor1 else None, event.actor2.side if event.actor2 else None)
+
+
+@pytest.mark.parametrize("text, outlet, actor1, actor2", [
+    # declined country adjectives before a weapon or a force, and the people's name for its forces
+    ("Російський дрон атакував автомобіль у Херсоні.", "Канал новин", "RU", None),
+    ("Уночі російська авіація скинула керовані бомби на Вовчанськ.", "Канал новин", "RU", None),
+    ("14 березня росіяни обстріляли Нікополь з артилерії.", "Канал новин", "RU", None),
+    # the owner of an attack or a weapon named after it did it
+    ("Артиллерия ВСУ обстреливает жилые кварталы Горловки.", "Канал новостей", "UA", None),
+    ("В Донецке из-за обстрела ВСУ повреждена школа.", "Канал новостей", "UA", None),
+    # a passive agent in the instrumental
+    ("Інформація про захоплення Роботиного російськими військами не відповідає дійсності.", "Канал новин",
+     "RU", None),
+    # "по позициям X": the target
+    ("Российская авиация нанесла удар по позициям ВСУ у Работино.", "Канал новостей", "RU", "UA"),
+])
+def test_actors_and_roles_without_a_parse(event_of, text, outlet, actor1, actor2):
+    event = event_of(text, outlet)
+    assert _sides(event)[0] == actor1
+    if actor2 is not None:
+        assert _sides(event)[1] == actor2
+
+
+@pytest.mark.parametrize("text, outlet", [
+    # active repelling: the subject repelled, the attacks' owner failed
+    ("Наші захисники відбили дев'ять атак окупантів біля Часового Яру.", "Генштаб ЗСУ"),
+    ("Бійці 93 ОМБр відбили штурм росіян біля Кліщіївки.", "93 ОМБр"),
+    # passive repelling: the force named acting attacked
+    ("Противник двічі штурмував наші позиції під Кремінною, обидві атаки відбито.", "Генштаб ЗСУ"),
+])
+def test_a_repelled_attack_is_the_attackers(event_of, text, outlet):
+    event = event_of(text, outlet)
+    assert event.status == "failed"
+    assert _sides(event) == ("RU", "UA")
+
+
+def test_a_repelled_attack_in_russian_reporting_is_ukraines(event_of):
+    event = event_of("Подразделения группировки войск «Запад» отразили четыре атаки ВСУ у Купянска.",
+                     "Минобороны России")
+    assert (event.status, _sides(event)) == ("failed", ("UA", "RU"))
+
+
+@pytest.mark.parametrize("text, outlet, actor1, actor2", [
+    # air defence is the speaker's, or the country's where it fires
+    ("Уночі над Одесою сили ППО знищили шість ударних безпілотників.", "Повітряні сили ЗСУ", "UA", None),
+    ("Средствами ПВО над Белгородской областью сбиты три беспилотника.", "Минобороны России", "RU", None),
+    # downed drones are their owner's; the other side downed them
+    ("Ещё пять беспилотников ВСУ уничтожены над территорией Курской области.", "Канал новостей", "RU", "UA"),
+])
+def test_who_downed_what(event_of, text, outlet, actor1, actor2):
+    event = event_of(text, outlet)
+    assert event.sub_event_type == "Disrupted weapons use"
+    assert _sides(event)[0] == actor1
+    if actor2 is not None:
+        assert _sides(event)[1] == actor2
