@@ -467,3 +467,49 @@ def test_changes_to_a_force_are_change_to_group_activity(nlp, text):
 
     typing = classify_text(nlp, text)
     assert typing is not None and typing.sub_event_type == "Change to group/activity", (text, typing)
+
+
+# Commentary in analysts' reports: forecasts, judgements, capabilities, aims and negations. Each either
+# carries its status or is no event; none is an asserted event (issue #14). Team-written sentences.
+COMMENTARY_STATUS = [
+    # A predicate "unlikely" hedges its clause, after "remain" or a degree adverb too.
+    ("Russian forces remain unlikely to launch a large assault on Zaporizhzhia in the coming week.", "assessment"),
+    # The subject as trigger: the modal and the negation sit on its verb.
+    ("Russian airborne troops may seize the Kherson airfield overnight.", "hypothetical"),
+    ("Russian marines have not yet conducted any landings near Ochakiv.", "negated"),
+    ("Russian troops continue to refrain from using heavy artillery against Sumy.", "negated"),
+    # Likelihood and forecasts.
+    ("The likelihood of a renewed Russian offensive on Kharkiv this week is unclear.", "assessment"),
+    ("Western officials forecast that any new Russian offensive would start with massed missile strikes.",
+     "assessment"),
+    # A capture that is the aim of an effort is no capture.
+    ("Russian commanders continued their efforts to encircle and capture Kurakhove.", "planned"),
+    # An inference drawn from an event hedges the inference, not the event.
+    ("Ukrainian forces recaptured Klishchiivka, indicating that the defence of Bakhmut is weakening.", "asserted"),
+]
+
+
+@pytest.mark.parametrize(("text", "status"), COMMENTARY_STATUS, ids=[c[0][:48] for c in COMMENTARY_STATUS])
+def test_commentary_carries_its_status(nlp, text, status):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is not None, text
+    assert typing.status == status, (text, typing)
+
+
+COMMENTARY_NON_EVENTS = [
+    # A place described by a participle is not taken.
+    "Moscow claimed Ukrainian forces threatened residents of Russian-occupied Luhansk.",
+    # A hedge elsewhere in the sentence does not save an event the classifier calls commentary.
+    "Analysts said that Russia has some 40 battalions fighting near Donetsk, though this count likely includes reserves.",
+    # A section heading that states a side's objective.
+    "Supporting effort two (Russian objective: capture Vuhledar and cut the road to Kurakhove)",
+]
+
+
+@pytest.mark.parametrize("text", COMMENTARY_NON_EVENTS, ids=[t[:48] for t in COMMENTARY_NON_EVENTS])
+def test_commentary_without_an_event(nlp, text):
+    from sitrep.extract.events import classify_text
+
+    assert classify_text(nlp, text) is None, text

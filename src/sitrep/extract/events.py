@@ -290,12 +290,21 @@ def _score(span) -> Scored | None:
     text = span.text
     if not text.strip():
         return None
+    hedge_only = _HEDGE_ONLY.set(False)
+    try:
+        return _score_span(span, text)
+    finally:
+        _HEDGE_ONLY.reset(hedge_only)
+
+
+def _score_span(span, text: str) -> Scored | None:
     decision = decide(text)
-    if decision is not None and _describes_a_thing(span, *decision[2]):
+    if decision is not None and _describes_a_thing(span, *decision[2], lexicon().subtypes[decision[0]].territory):
         # "walks past a burned armoured vehicle": a participle describing a thing is no event; the
         # text is typed again without it, for any other event it reports.
         start, end = decision[2]
         masked = text[:start] + " " * (end - start) + text[end:]
+        _HEDGE_ONLY.set(False)
         decision = decide(masked) if has_cue(masked) else None
     if decision is None:
         return None
@@ -303,6 +312,11 @@ def _score(span) -> Scored | None:
     offset = span.start_char
     trigger_start, trigger_end = offset + start, offset + end
     status = status_of(span, trigger_start, trigger_end, name)
+    if status == "asserted" and _HEDGE_ONLY.get():
+        # The classifier calls the text no event and only a hedge kept the rules' event; the hedge
+        # bears on something else ("..., though this number likely includes ...", "reports of fighting
+        # ... may indicate ..."), so the classifier's reading stands: commentary, not an event.
+        return None
     if status == "failed" and lexicon().subtypes[name].territory:
         # No ground changed hands: ACLED codes a failed attempt to take territory as the battle it was.
         name = FAILED_TERRITORY_SUBTYPE
@@ -320,15 +334,20 @@ EVENT_NOUNS = frozenset({"attack", "attacks", "assault", "assaults", "offensive"
                          "clash", "clashes", "fighting", "battle", "battles", "bombardment", "push", "pushes"})
 
 
-def _describes_a_thing(span, start: int, end: int) -> bool:
+def _describes_a_thing(span, start: int, end: int, territory: bool = False) -> bool:
     """Whether the trigger is one participle describing a noun ("a burned vehicle", "the destroyed
     town"), not an action: adjectival modifiers report no event by themselves."""
     if not span.doc.has_annotation("DEP"):
         return False
     words = span.doc.char_span(span.start_char + start, span.start_char + end, alignment_mode="expand")
-    if words is None or len(words) != 1:
+    if words is None or not len(words):
         return False
     word = words[0]
+    # A longer territory trigger is a participle and the place it describes ("Russian-occupied Donbas",
+    # "previously captured settlements"): a place described, when the participle hangs on a word of the
+    # trigger. Other cues name their event with a participle ("guided aerial bombs").
+    if len(words) > 1 and not (territory and words.start <= word.head.i < words.end):
+        return False
     # "repelled attacks", "failed assaults": the participle qualifies an event noun, which is the event.
     return word.dep_ == "amod" and word.tag_ == "VBN" and word.head.lower_ not in EVENT_NOUNS
 
@@ -362,6 +381,9 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
     if rule is not None and (hedged or none_probability < NONE_VETO or rule[1] >= UNVETOED_RULE_SCORE) and (
             rule[1] >= DECISIVE_RULE_SCORE or no_event and (hedged or rule[1] >= RULE_OVER_NO_EVENT)):
         known = rule[0] in event_model.labels
+        if not ((none_probability < NONE_VETO or rule[1] >= UNVETOED_RULE_SCORE)
+                and (rule[1] >= DECISIVE_RULE_SCORE or no_event and rule[1] >= RULE_OVER_NO_EVENT)):
+            _HEDGE_ONLY.set(True)  # kept only because the text is hedged (see _score_span)
         return rule[0], float(probabilities[event_model.labels.index(rule[0])]) if known else 0.0, rule[2]
     if no_event:
         return None
@@ -378,6 +400,11 @@ def decide(text: str, event_model: EventModel | None = None) -> Decision | None:
         return name, float(probabilities[label_index]), (start, end)
     trigger = hits[name][1:] if name in hits else event_model.telling_word(text, label_index)
     return name, float(probabilities[label_index]), trigger
+
+
+# Set by ``decide`` when the rules' event was kept over the classifier's "no event" only because the text
+# is hedged; ``_score`` then keeps it only if the hedge bears on it (a status other than asserted).
+_HEDGE_ONLY: ContextVar[bool] = ContextVar("sitrep_event_hedge_only", default=False)
 
 
 def _hedged(text: str) -> bool:
@@ -591,7 +618,7 @@ def status_of(span, trigger_start: int, trigger_end: int, subtype: str = "") -> 
     # Without a dependency parse (Ukrainian, Russian) there is no trigger token to walk from: the
     # parse's children and ancestors are not there to read, and the cues count anywhere in the sentence.
     parsed = span.doc.has_annotation("DEP")
-    token = _trigger_token(span, trigger_start, trigger_end) if parsed else None
+    token = _status_anchor(_trigger_token(span, trigger_start, trigger_end)) if parsed else None
     sentence = token.sent if token is not None and span.doc.has_annotation("SENT_START") else span
     rules = lexicon().status
 
@@ -600,19 +627,23 @@ def status_of(span, trigger_start: int, trigger_end: int, subtype: str = "") -> 
 
     if _conditional(token, sentence) or cue("hypothetical"):
         return "hypothetical"
+    if "hedged_negation" in rules and cue("hedged_negation"):
+        return "assessment"  # "have likely not cleared X": a judgement that it did not happen
     if _negated(token) or cue("negated"):
         return "negated"
     if cue("assessment"):
         return "assessment"
+    territory = subtype in lexicon().subtypes and lexicon().subtypes[subtype].territory
     if _will(token) or cue("planned"):
         return "planned"
     if subtype != "Disrupted weapons use" and cue("failed"):
-        territory = subtype in lexicon().subtypes and lexicon().subtypes[subtype].territory
         # "captured Kreminna but did not make any major gains elsewhere": a capture stands; only a
         # failure in its own or a governing clause ("failed to capture") undoes it, not one coordinated
         # after it. An attack "but made no progress" failed.
         if not territory or _bears_on(rules["failed"], sentence, token, coordinated=False):
             return "failed"
+    if territory and _aimed_at(token):
+        return "planned"
     if rules["historical"].search(sentence.text):
         return "historical"
     modal = _governing_modal(token, sentence)
@@ -689,7 +720,10 @@ def _bears_on(pattern: re.Pattern[str], sentence, token, coordinated: bool = Tru
         if governing is None:
             governing = _governing_clauses(token, sentence)
         head = _clause_head(first, sentence)
-        if head.i in governing or head.head.i == token.i and (coordinated or head.dep_ not in ("conj", "parataxis")):
+        # An adverbial clause on the trigger's verb tells why or with what result, not whether: in
+        # "recaptured X, indicating that ..." the inference hedges what it infers, not the recapture.
+        if head.i in governing or head.head.i == token.i and head.dep_ != "advcl" and (
+                coordinated or head.dep_ not in ("conj", "parataxis")):
             return True
     return False
 
@@ -702,6 +736,10 @@ def _hedges_something_else(word, token) -> bool:
     attack" hedges the attack)."""
     if word.dep_ == "amod" and word.head.i != token.i:
         return True
+    if word.dep_ == "acomp":
+        # A predicate adjective hedges its clause, whatever stands before it: "remain unlikely to
+        # launch", "are highly unlikely to attack".
+        return False
     doc = word.doc
     after = doc[word.i + 1] if word.i + 1 < len(doc) else None
     before = doc[word.i - 1] if word.i > 0 else None
@@ -734,6 +772,31 @@ def _governing_modal(token, sentence) -> str | None:
         if head.i == current.i or not (sentence.start <= head.i < sentence.end):
             return None
         current = head
+
+
+# Nouns of a deed that may stand as the subject of its consequence ("the recapture of Lyman will disrupt").
+DEED_NOUNS = frozenset({"capture", "recapture", "seizure", "liberation", "fall", "conquest", "takeover", "withdrawal",
+                        "retreat", "occupation", "encirclement", "destruction", "shelling", "bombing", "explosion"})
+# Dependencies of a word that only qualifies the noun above it ("Russian" in "Russian forces").
+NOUN_MODIFIER_DEPS = frozenset({"amod", "compound", "det", "poss", "nummod"})
+
+
+def _status_anchor(token):
+    """The word whose clause gives the event its status. A trigger that names no event itself (the
+    classifier's most telling word is often the subject, "forces", "Russian", or an auxiliary, "have")
+    stands for the verb it is the subject or auxiliary of: in "Russian forces may secure the airport"
+    and "Russian troops have not yet conducted landings" the modal and the negation sit on that verb.
+    An event noun as subject keeps its own place ("the recapture of Izyum would disrupt ...")."""
+    if token is None:
+        return None
+    current = token
+    while current.dep_ in NOUN_MODIFIER_DEPS and current.head.i != current.i and current.head.pos_ in ("NOUN", "PROPN"):
+        current = current.head
+    if current.lower_ in EVENT_NOUNS or current.lower_ in DEED_NOUNS:
+        return token
+    if current.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and current.head.pos_ in ("VERB", "AUX"):
+        return current.head
+    return token
 
 
 def _trigger_token(span, start: int, end: int):
@@ -775,6 +838,23 @@ def _negated(token) -> bool:
 # Verbs of stopping: "not" on them asserts that the event went on.
 CONTINUATION_VERBS = frozenset({"stopped", "stop", "ceased", "cease", "abated", "subsided", "eased", "ended",
                                 "paused", "relented", "let", "slowed", "halted"})
+
+
+# Dependencies of an infinitive that names an aim: the goal of a noun ("efforts to encircle and take
+# X", "the fight to take X") or a purpose ("in order to seize X", "regrouped to capture X"). "Continued
+# to advance", "attempted to take" (xcomp) report what was done.
+AIM_DEPS = frozenset({"acl", "advcl"})
+
+
+def _aimed_at(token) -> bool:
+    """Whether the trigger's verb is an infinitive of aim, alone or coordinated with one ("efforts to
+    encircle and capture Kyiv"): a change of territory aimed at is no change of territory."""
+    if token is None or token.pos_ != "VERB":
+        return False
+    verb = token
+    while verb.dep_ == "conj" and verb.head.pos_ == "VERB" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ in AIM_DEPS and any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
 
 
 def _will(token) -> bool:
