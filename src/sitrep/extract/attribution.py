@@ -190,14 +190,11 @@ class Attributor:
         side = classify_side(outlet, language)
         if side == "unknown" and _Z_BRAND.search(outlet):
             side = "RU"
-        first_person = "unknown"
         if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
-            side = first_person = first_person_side(self.document.text)
-        if kind is None:
-            # A publisher nobody knows is a news outlet; a channel that calls one side's forces "ours"
-            # is a war blogger's (a unit or ministry says so in its name, which classify_kind reads).
-            blogs = first_person != "unknown" or _OWN_FORCES.search(self.document.text) is not None
-            kind = "milblogger" if channel == "telegram" and blogs else "outlet"
+            side = first_person_side(self.document.text)
+        # A publisher nobody knows is a news outlet: one post's wording ("our units") cannot tell a
+        # blogger from a newsroom, and every post of a channel must get the same kind.
+        kind = kind or "outlet"
         return Source(name=outlet, kind=kind, side=side, channel=channel, name_latin=latin_name(outlet, None, language))
 
     def _caption_source(self, credit: str) -> Source:
@@ -290,10 +287,6 @@ _SIDE_NAMES = {
                      r"бандеровц\w*|нацбат\w*)\b"),
 }
 _OTHER = {"RU": "UA", "UA": "RU"}
-# "our units", "наші бійці", "наши штурмовики": a channel that speaks of its side's forces as its own.
-_OWN_FORCES = re.compile(r"\b(?:our|наш\w*|наші)\s+(?:\w+\s+)?(?:units?|troops|forces|guys|boys|fighters|soldiers|"
-                         r"defenders|assault|бійц\w*|бойц\w*|підрозділ\w*|подразделен\w*|войск\w*|війсь\w*|"
-                         r"захисник\w*|штурмовик\w*|воїн\w*|парн\w*|хлопц\w*|ребят\w*)\b", re.IGNORECASE)
 # Russian war channels brand their names with the invasion's "Z" ("Southern Front Z", "WarJournal [Z]",
 # "Z-Vestnik"): a capital Z standing alone in a channel's name.
 _Z_BRAND = re.compile(r"(?:^|[\s\[(])Z(?:$|[\s\])-])")
