@@ -485,3 +485,32 @@ def test_a_regional_seat_named_in_another_sentence_implies_no_place():
     document_text, claim, places = make_claim("Ukrainian forces repelled attacks on Kherson.", event_place="Kherson")
     places = [(index, place.model_copy(update={"feature": "PPLA"})) for index, place in places]
     assert summary(control_signals(claim, "doc", places), places) == [("repelled", "UA", "UA", "Kherson")]
+
+
+@pytest.mark.parametrize("sub_type, actor1, status, effect, state", [
+    ("Non-state actor overtakes territory", "RU", "asserted", "captured", "RU"),
+    ("Government regains territory", "UA", "negated", "captured", "UA"),
+    ("Non-violent transfer of territory", "UA", "asserted", "withdrew", "RU"),
+])
+def test_a_ukrainian_or_russian_claim_gives_the_signal_of_its_coded_event(sub_type, actor1, status, effect, state):
+    text = "Подразделения заняли Работино."
+    place = Place(mention="Работино", start=text.index("Работино"), end=len(text) - 1, geonameid=695586,
+                  name="Robotyne", feature="PPL", country="UA", lat=47.45, lon=35.84, precision=1)
+    event = Event(event_type="Battles", sub_event_type=sub_type, status=status, trigger="заняли Работино",
+                  actor1=Actor(name=actor1, side=actor1), place=0,
+                  date=EventDate(start=dt.date(2024, 3, 5), end=dt.date(2024, 3, 5), precision="day"))
+    claim = Claim(id="d:0-30", start=0, end=len(text), text=text, confidence=0.8, language="ru", event=event,
+                  source=Source(name="Минобороны России", kind="government", side="RU"))
+    [signal] = control_signals(claim, "d", [(0, place)])
+    assert (signal.effect, signal.state, signal.status, signal.text) == (effect, state, status, "заняли Работино")
+
+
+def test_fighting_near_a_place_in_russian_gives_no_signal():
+    text = "Отражены атаки ВСУ в районе Работино."
+    place = Place(mention="Работино", start=text.index("Работино"), end=len(text) - 1, geonameid=695586,
+                  name="Robotyne", feature="PPL", country="UA", lat=47.45, lon=35.84, precision=1)
+    event = Event(event_type="Battles", sub_event_type="Armed clash", status="failed", trigger="Отражены",
+                  actor1=Actor(name="UA", side="UA"), place=0)
+    claim = Claim(id="d:0-36", start=0, end=len(text), text=text, confidence=0.8, language="ru", event=event,
+                  source=Source(name="Минобороны России", kind="government", side="RU"))
+    assert control_signals(claim, "d", [(0, place)]) == []

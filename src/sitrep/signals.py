@@ -52,6 +52,10 @@ UNREAL_STATUSES = frozenset({"hypothetical", "planned"})
 # Effects whose actor may come from the claim's actor1 when the clause names no side: the events
 # stage found that actor as the doer of an attack or a capture, which these effects describe.
 ACTOR1_FALLBACK = frozenset({"captured", "advancing", "failed_attack", "repelled"})
+# Claims in these languages carry their control signal in their coded event (see _event_signals).
+EVENT_READ_LANGUAGES = frozenset({"uk", "ru"})
+EVENT_EFFECTS = {"Government regains territory": "captured", "Non-state actor overtakes territory": "captured",
+                 "Non-violent transfer of territory": "withdrew"}
 # Effects that turn into a failed attack when the claim's event failed ("tried to take ... but").
 ATTACK_EFFECTS = frozenset({"captured", ATTEMPT})
 # Characters after a passive trigger in which the agent's side word is looked for ("captured by
@@ -390,6 +394,8 @@ def control_signals(claim: Claim, document_id: str, places: Sequence[tuple[int, 
     status = claim.event.status if claim.event else "asserted"
     if status in UNREAL_STATUSES:
         return []
+    if claim.language in EVENT_READ_LANGUAGES:
+        return _event_signals(claim, document_id, places)
     if len(claim.text) != claim.end - claim.start:
         raise InputError(claim.id, f"claim text has {len(claim.text)} characters but its offsets "
                          f"{claim.start}-{claim.end} span {claim.end - claim.start}; rebuild the record")
@@ -404,6 +410,28 @@ def control_signals(claim: Claim, document_id: str, places: Sequence[tuple[int, 
                 seen.add(key)
                 signals.append(signal)
     return signals
+
+
+def _event_signals(claim: Claim, document_id: str, places: Sequence[tuple[int, Place]]) -> list[ControlSignal]:
+    """The control signal of a Ukrainian or Russian claim, read from its coded event: a settlement
+    taken ("звільнили Роботине", "освободили населенный пункт Работино") is held by the taker, one given
+    up ("ВСУ оставили позиции в X") by the other side. The English triggers of control.yaml do not
+    read these languages; the events stage's lexicons do, so the event is the evidence. Fighting at or
+    near a place says nothing about who holds it, as in English, and gives no signal."""
+    event = claim.event
+    effect = EVENT_EFFECTS.get(event.sub_event_type or "") if event is not None else None
+    if effect is None or event.place is None:
+        return []
+    place = dict(places).get(event.place)
+    if place is None or not is_settlement(place):
+        return []
+    side = event.actor1.side if event.actor1 is not None else "unknown"
+    found = claim.text.find(event.trigger) if event.trigger else -1
+    start, end = (found, found + len(event.trigger)) if found >= 0 else (0, len(claim.text))
+    return [ControlSignal(claim_id=claim.id, document_id=document_id, start=claim.start + start,
+                          end=claim.start + end, text=claim.text[start:end], effect=effect, actor_side=side,
+                          state=_state(effect, side), place=event.place, date=event.date, source=claim.source,
+                          status=event.status)]
 
 
 def _matches(masked: str, rules: Rules) -> list[tuple[Trigger, re.Match[str]]]:

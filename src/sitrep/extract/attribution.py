@@ -69,6 +69,7 @@ class Lexicon:
     speaker_stops: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
     source_nouns: frozenset[str] = frozenset()
+    quoted_name_after: tuple[str, ...] = ()
     genitive_endings: tuple[tuple[str, str], ...] = ()
     transliteration: str | None = None
     language: str = "en"
@@ -102,6 +103,7 @@ def lexicon(language: str = "en") -> Lexicon:
         speaker_stops=frozenset(raw.get("speaker_stops", [])),
         titles=frozenset(raw.get("titles", [])),
         source_nouns=frozenset(raw.get("source_nouns", [])),
+        quoted_name_after=tuple(raw.get("quoted_name_after", [])),
         genitive_endings=tuple(tuple(pair) for pair in raw.get("genitive_endings", [])),
         transliteration=raw.get("transliteration"),
         language=language,
@@ -496,6 +498,8 @@ def quoted_text(text: str, language: str = "en") -> str | None:
 
 # Tokens that end a speaker's words: punctuation of clauses and quotes.
 _BOUNDARY_TOKENS = frozenset(",;:—–-«»\"„“”()!?.…")
+_OPEN_QUOTES = frozenset("«„\"“")
+_CLOSE_QUOTES = frozenset("»“\"”")
 # Dashes before a speaker who closes a headline: "В Сумах двое погибших — власти".
 _DASHES = frozenset("—–")
 # Telegram's markdown and emoji glue to words ("**⚡️Боррель"): they are no part of a name.
@@ -675,12 +679,30 @@ def _speaker_before(tokens: list, verb: int, lex: Lexicon) -> CyrillicFrame | No
 
 def _speaker_after(tokens: list, start: int, lex: Lexicon, verb, inflected: bool = False) -> CyrillicFrame | None:
     end = start
-    while end < len(tokens) and end - start < MAX_SPEAKER_WORDS + 1 and not _is_boundary(tokens[end]) \
-            and tokens[end].lower_ not in lex.clause_words and tokens[end].lower_ not in lex.verbs \
-            and (end == start or tokens[end].lower_ not in lex.speaker_stops
-                 or tokens[end - 1].lower_ in lex.source_nouns):
+    while end < len(tokens) and end - start < MAX_SPEAKER_WORDS + 1:
+        if _is_boundary(tokens[end]):
+            past = _past_quoted_name(tokens, end, lex)
+            if past is None:
+                break
+            end = past
+            continue
+        if tokens[end].lower_ in lex.clause_words or tokens[end].lower_ in lex.verbs or \
+                (end > start and tokens[end].lower_ in lex.speaker_stops
+                 and tokens[end - 1].lower_ not in lex.source_nouns):
+            break
         end += 1
     return _speaker_words(tokens[start:end], verb=verb, lex=lex, inflected=inflected)
+
+
+def _past_quoted_name(tokens: list, index: int, lex: Lexicon) -> int | None:
+    """``index`` of the word after a unit's quoted name ("угруповання «Таврія» Олександр ..."), which then
+    belongs to the speaker's words; None when the token at ``index`` is a boundary of another kind."""
+    if tokens[index].text not in _OPEN_QUOTES or not index or not lex.quoted_name_after or \
+            not tokens[index - 1].lower_.startswith(lex.quoted_name_after):
+        return None
+    close = next((number for number in range(index + 1, min(len(tokens), index + 5))
+                  if tokens[number].text in _CLOSE_QUOTES), None)
+    return None if close is None or close + 1 >= len(tokens) else close + 1
 
 
 def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> CyrillicFrame | None:
