@@ -270,3 +270,19 @@ def test_roles_without_a_trigger_use_the_parse(nlp):
 def test_roles_of_nothing_are_nothing(nlp):
     sentence = first_sentence(nlp, "It rained in Kharkiv.")
     assert assign_roles(sentence, [], None) == (None, None)
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("A Shahed drone was shot down over Kyiv overnight.", "UA", "RU"),
+    ("HIMARS rockets hit an ammunition depot in Nova Kakhovka.", "UA", None),
+    ("An Iskander missile struck the port of Odesa.", "RU", None),
+])
+def test_a_weapon_only_one_side_fields_names_the_doer(pipeline, text, actor1, actor2):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    extraction = pipeline.process(Document(id=document_id(text), source="test.txt", text=text))
+    event = next(claim.event for claim in extraction.claims if claim.event is not None)
+    assert (event.actor1.side if event.actor1 else None) == actor1
+    if actor2 is not None:
+        assert event.actor2.side == actor2

@@ -81,3 +81,21 @@ def test_who_downed_what(event_of, text, outlet, actor1, actor2):
     assert _sides(event)[0] == actor1
     if actor2 is not None:
         assert _sides(event)[1] == actor2
+
+
+@pytest.mark.parametrize("text, outlet, actor1", [
+    # a weapon only one side fields names the doer
+    ("Балістична ракета «Іскандер-М» влучила в портовий склад Одеси.", "Канал новин", "RU"),
+    ("Удар HIMARS пришелся по складу в Новой Каховке.", "Канал новостей", "UA"),
+    # each side tells the strikes it suffers: an administration's shelling report is the other side's
+    ("Внаслідок ранкового обстрілу Херсона загинула одна людина.", "Херсонська ОВА", "RU"),
+    # over Russia, with a teller of no known side: Ukraine's strike, Russia's interception
+    ("После атаки беспилотников в Валуйках загорелись резервуары нефтебазы.", "Канал новостей", "UA"),
+    ("Над Курском сбиты две ракеты, обломки упали на частный дом.", "Канал новостей", "RU"),
+    # "liberated" without a doer: the teller's side
+    ("Урожайне повністю звільнено, повідомила заступниця міністра оборони Ганна Маляр.", "Канал новин", "UA"),
+    # a Russian writer's "наши", when the channel's side is unknown, are Russia's
+    ("Наши выбили противника с позиций юго-восточнее Авдеевки.", "Канал новостей", "RU"),
+])
+def test_the_doer_from_the_weapon_the_teller_and_the_place(event_of, text, outlet, actor1):
+    assert _sides(event_of(text, outlet))[0] == actor1

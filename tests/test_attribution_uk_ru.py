@@ -161,12 +161,16 @@ def test_a_dash_inside_a_sentence_names_no_speaker(extract, text):
     assert source.name == "Канал новостей"
 
 
-def test_an_unknown_channel_is_an_outlet_whose_side_its_own_words_tell(extract):
+def test_an_unknown_channel_is_of_unknown_kind_and_its_own_words_tell_its_side(extract):
     news = extract("В Купянске открыли новый пункт выдачи пенсий.", outlet="Канал новостей", channel="telegram")
-    assert (news.claims[0].source.kind, news.claims[0].source.side) == ("outlet", "unknown")
+    assert (news.claims[0].source.kind, news.claims[0].source.side) == ("unknown", "unknown")
     blog = extract("Наши бойцы выбили украинских боевиков из лесополосы у Работино.", outlet="Окопная правда",
                    channel="telegram")
-    assert (blog.claims[0].source.kind, blog.claims[0].source.side) == ("outlet", "RU")
+    assert (blog.claims[0].source.kind, blog.claims[0].source.side) == ("unknown", "RU")
+    slur = extract("Укропы опять обстреляли Горловку из РСЗО.", outlet="Окопная правда", channel="telegram")
+    assert slur.claims[0].source.side == "RU"
+    web = extract("В Купянске открыли новый пункт выдачи пенсий.", outlet="Новини Куп'янська")
+    assert web.claims[0].source.kind == "outlet"
 
 
 def test_a_ukrainian_brigade_channel_speaks_for_ukraine(extract):

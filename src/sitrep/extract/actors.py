@@ -95,6 +95,7 @@ class Catalogue:
     unit_nouns: frozenset[str]
     russian_places: re.Pattern[str]
     attack_stems: tuple[str, ...] = ()
+    weapons: dict[str, re.Pattern[str]] = field(default_factory=dict)
     _by_id: dict[str, ActorEntry] = field(default_factory=dict, repr=False)
     _folded: ahocorasick.Automaton | None = field(default=None, repr=False)
     _cased: ahocorasick.Automaton | None = field(default=None, repr=False)
@@ -134,9 +135,26 @@ def _build(raw: dict) -> Catalogue:
         countries=countries, attack_words=frozenset(word.lower() for word in raw.get("attack_words") or []),
         unit_nouns=frozenset(word.lower() for word in raw.get("unit_nouns") or []),
         russian_places=re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, places)) or '(?!)'})(?!\w)"),
-        attack_stems=tuple(stem.lower() for stem in raw.get("attack_stems") or ()), _by_id=by_id)
+        attack_stems=tuple(stem.lower() for stem in raw.get("attack_stems") or ()),
+        weapons={side: _weapon_pattern(lists) for side, lists in (raw.get("weapons") or {}).items()}, _by_id=by_id)
     catalogue._folded, catalogue._cased = _automata(catalogue)
     return catalogue
+
+
+def _weapon_pattern(lists: dict) -> re.Pattern[str]:
+    stems = [re.escape(stem) for stem in lists.get("stems") or ()]
+    words = [re.escape(word) for word in lists.get("words") or ()]
+    alternatives = [rf"(?i:{'|'.join(stems)})"] if stems else []
+    if words:
+        alternatives.append(rf"(?:{'|'.join(words)})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives) or '(?!)'})")
+
+
+def weapon_side(text: str) -> str | None:
+    """The side whose own weapon ``text`` names ("Іскандер", "Shahed", "HIMARS"); None when it names
+    none, or weapons of both sides."""
+    sides = [side for side, pattern in load_catalogue().weapons.items() if pattern.search(text)]
+    return sides[0] if len(sides) == 1 else None
 
 
 def _declined(raw: dict) -> dict[str, str]:
@@ -380,7 +398,9 @@ def find_actors(sentence, speaker_side: str = "unknown", offset: int = 0, place_
         country = "RU"
     side = speaker_side if speaker_side in SIDES else "unknown"
     base = offset + sentence.start_char
-    return [_actor(match, text[match.start:match.end], base, side, country, catalogue) for match in chosen]
+    own = cyrillic_roles.cues(sentence.doc.lang_).own_default if sentence.doc.lang_ in cyrillic_roles.LANGUAGES \
+        else "UA"
+    return [_actor(match, text[match.start:match.end], base, side, country, catalogue, own) for match in chosen]
 
 
 # "Territorial defence forces of the DNR", "the militia of the LNR": a force named with "of" and another
@@ -415,24 +435,27 @@ def _local_country(text: str, chosen: list[_Match], catalogue: Catalogue) -> str
     return "UA"
 
 
-def _actor(match: _Match, mention: str, base: int, side: str, country: str, catalogue: Catalogue) -> Actor:
+def _actor(match: _Match, mention: str, base: int, side: str, country: str, catalogue: Catalogue,
+           own: str = "UA") -> Actor:
     start, end = base + match.start, base + match.end
     if match.kind != "generic":
         return catalogue.get(match.reference).actor(mention, start, end)
     rule = catalogue.generic[match.reference]
-    target = _resolve(rule, side, country)
+    target = _resolve(rule, side, country, own)
     if target is None:
         kind = catalogue.get(rule.targets["UA"]).kind
         return Actor(name=mention, side="unknown", kind=kind, mention=mention, start=start, end=end)
     return catalogue.get(rule.targets[target]).actor(mention, start, end)
 
 
-def _resolve(rule: GenericRule, speaker_side: str, country: str) -> str | None:
-    """The side ("UA"/"RU") a generic phrase stands for, or None when it cannot be told."""
+def _resolve(rule: GenericRule, speaker_side: str, country: str, own: str = "UA") -> str | None:
+    """The side ("UA"/"RU") a generic phrase stands for, or None when it cannot be told. ``own``: whose
+    "our forces" are when the speaker's side is unknown (the language's usual writer: Russian "наши" are
+    mostly Russia's, Ukrainian "наші" Ukraine's, English "our forces" Ukraine's)."""
     if rule.resolve == "other":
         return OPPOSITE.get(speaker_side)
     if rule.resolve == "own":
-        return speaker_side if speaker_side in OPPOSITE else "UA"
+        return speaker_side if speaker_side in OPPOSITE else own
     if rule.resolve == "own_or_local":
         return speaker_side if speaker_side in OPPOSITE else country
     return country

@@ -194,9 +194,11 @@ class Attributor:
             side = "RU"
         if side == "unknown" and (channel == "telegram" or kind in FIRST_PERSON_KINDS):
             side = first_person_side(self.document.text)
-        # A publisher nobody knows is a news outlet: one post's wording ("our units") cannot tell a
-        # blogger from a newsroom, and every post of a channel must get the same kind.
-        kind = kind or "outlet"
+        # A web publisher nobody knows is a news outlet; a Telegram channel nobody knows may be a newsroom,
+        # a blogger, a unit or a troll farm, and one post's wording ("our units") cannot tell which: its
+        # kind is unknown, the same for every post, and the control timeline weighs it less
+        # (data/timeline.yaml).
+        kind = kind or ("unknown" if channel == "telegram" else "outlet")
         return Source(name=outlet, kind=kind, side=side, channel=channel, name_latin=latin_name(outlet, None, language))
 
     def _caption_source(self, credit: str) -> Source:
@@ -301,10 +303,23 @@ _OWN_MARKERS = {
 }
 
 
+# Words only one side's writers use of the other ("укропы", "рашисти", "окупанти"): they tell the
+# channel's side without "our".
+_PARTISAN_WORDS = {
+    "RU": re.compile(r"(?<!\w)(?:укроп\w*|хохл\w*|всушник\w*|нацик\w*|киевск\w* режим\w*|бандеровц\w*|"
+                     r"ukrops?|banderites|kyiv regime|kiev regime)(?!\w)", re.IGNORECASE),
+    "UA": re.compile(r"(?<!\w)(?:рашист\w*|орк(?:и|ів|ам|ами|ах)|кацап\w*|русн[яіи]\w*|москал\w*|окупант\w*|"
+                     r"оккупант\w*|загарбник\w*|rashists?|ruscists?|orcs)(?!\w)", re.IGNORECASE),
+}
+
+
 def first_person_side(text: str) -> str:
     """The side of a channel that writes in the first person ("our assault groups cleared the last
     Russian positions"): the side opposite to the only one whose forces it names; unknown when it
     names both or neither, or never says "our"/"we"."""
+    partisan = [side for side, pattern in _PARTISAN_WORDS.items() if pattern.search(text)]
+    if len(partisan) == 1:
+        return partisan[0]  # "укропы накидали ...", "рашисти обстріляли ...": only one side writes so
     if not _FIRST_PERSON.search(text):
         return "unknown"
     own = [side for side, pattern in _OWN_MARKERS.items() if pattern.search(text)]

@@ -17,11 +17,11 @@ import re
 from bisect import bisect_left, bisect_right
 
 from sitrep.extract import cyrillic_roles
-from sitrep.extract.actors import assign_roles, find_actors, load_catalogue
+from sitrep.extract.actors import assign_roles, find_actors, load_catalogue, weapon_side
 from sitrep.extract.attribution import Attribution, Attributor
 from sitrep.extract.clauses import Predicate, aftermath, clause_head_at, predicates
 from sitrep.extract.events import EventTyping
-from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place
+from sitrep.models import Actor, Caption, Claim, Document, Event, EventDate, Place, Source
 from sitrep.extract.nlp import Paragraph
 from sitrep.extract.numbers import fatalities, quantities
 from sitrep.extract.timeparse import DateResolver
@@ -40,6 +40,15 @@ CONFIDENCE = {(True, True): 0.64, (True, False): 0.51, (False, True): 0.65, (Fal
 
 # The other party of a battle between the war's two sides (actors.yaml ids).
 OPPONENT = {"UA": "ru.armed_forces", "RU": "ua.afu"}
+FORCES = {"UA": "ua.afu", "RU": "ru.armed_forces"}
+OPPOSITE_SIDE = {"UA": "RU", "RU": "UA"}
+# Tellers of their own side's strikes, and tellers of the strikes their side suffers (see _implied_doer).
+OWN_STRIKE_KINDS = frozenset({"military", "milblogger"})
+SUFFERED_STRIKE_KINDS = frozenset({"government", "official", "outlet", "wire", "journalist"})
+# A settlement "liberated": the teller's side took it (in any of the three languages).
+_LIBERATED = re.compile(r"liberat|звільн|освобо|деокуп", re.IGNORECASE)
+# Events whose doer a weapon can name (not protests, not agreements).
+ARMED_EVENT_TYPES = frozenset({"Explosions/Remote violence", "Battles", "Violence against civilians"})
 # A sentence gives at most this many events (a General Staff list of 200 villages gives the first ones;
 # the first claim's ``capped`` says how many more there were).
 MAX_EVENTS_PER_SENTENCE = 12
@@ -285,6 +294,9 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     typing = predicate.typing
     offset = paragraph.start
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
+    actor1, actor2 = _armed_by_weapon(actor1, actor2, _clause_text(sentence, offset, clause), typing)
+    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
+    actor1 = actor1 or _implied_doer(typing, attribution.source, dict(usable).get(place))
     actor1, actor2 = _opponent(actor1, actor2, typing.event_type, typing.sub_event_type)
     if typing.status == "failed" and not cyrillic_roles.reads_roles(sentence.doc) and \
             _repelled_by(actor1, sentence, offset, typing, clause):
@@ -293,7 +305,6 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char, sentence.doc.lang_)
              if clause[0] <= quantity.start < clause[1]]
     date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
-    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
     return Event(
         event_type=typing.event_type,
         sub_event_type=_territory_subtype(typing.sub_event_type, actor1, dict(usable).get(place)),
@@ -407,6 +418,50 @@ def _list_of(index: int, places: list[Place], text: str, clause: tuple[int, int]
             current += step
             members.append(current)
     return sorted(members)
+
+
+def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> Actor | None:
+    """The doer of an event whose sentence names none, from who tells it and where. Each side tells the
+    strikes it suffers (a governor, a city council, a newsroom) and the strikes it makes (its military
+    and its bloggers): so a strike's doer is the teller's side or the other. An interception is the
+    teller's side's, or, over Russia, Russia's; a settlement "liberated" ("звільнено", "освобожден") is
+    the teller's side's. Nothing when the teller has no side (over Russia, strikes are Ukraine's)."""
+    side = speaker.side if speaker.side in FORCES else None
+    country = place.country if place is not None and place.country in FORCES else None
+    doer = None
+    if typing.sub_event_type == INTERCEPTION_SUBTYPE:
+        doer = side or ("RU" if country == "RU" else None)
+    elif typing.event_type == "Explosions/Remote violence":
+        if side is not None and speaker.kind in OWN_STRIKE_KINDS:
+            doer = side
+        elif side is not None and speaker.kind in SUFFERED_STRIKE_KINDS:
+            doer = OPPOSITE_SIDE[side]
+        elif side is None and country == "RU":
+            doer = "UA"
+    elif typing.sub_event_type in TERRITORY_SUBTYPES and _LIBERATED.search(typing.trigger or ""):
+        doer = side
+    return load_catalogue().get(FORCES[doer]).actor() if doer is not None else None
+
+
+def _clause_text(sentence, offset: int, clause: tuple[int, int]) -> str:
+    base = offset + sentence.start_char
+    return sentence.text[max(clause[0] - base, 0):max(clause[1] - base, 0)]
+
+
+def _armed_by_weapon(actor1: Actor | None, actor2: Actor | None, text: str,
+                     typing: EventTyping) -> tuple[Actor | None, Actor | None]:
+    """Where the clause names no doer, a weapon only one side fields names it: "an Iskander hit the
+    port" is Russia's strike. A downed weapon is its owner's, actor2 ("a Shahed was shot down")."""
+    side = weapon_side(text) if actor1 is None or (typing.sub_event_type == INTERCEPTION_SUBTYPE
+                                                   and actor2 is None) else None
+    if side not in FORCES:
+        return actor1, actor2
+    force = load_catalogue().get(FORCES[side]).actor()
+    if typing.sub_event_type == INTERCEPTION_SUBTYPE:
+        return (actor1, force) if actor1 is None or actor1.side != side else (actor1, actor2)
+    if typing.event_type in ARMED_EVENT_TYPES:
+        return force, actor2
+    return actor1, actor2
 
 
 def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str,

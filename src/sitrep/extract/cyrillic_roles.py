@@ -33,6 +33,7 @@ class RoleCues:
     repelling: tuple[str, ...]
     passive_repelling: tuple[str, ...]
     interception: tuple[str, ...]
+    own_default: str = "UA"
 
 
 @lru_cache(maxsize=None)
@@ -46,7 +47,8 @@ def cues(language: str) -> RoleCues:
                         instrumental_endings=tuple(raw.get("instrumental_endings") or ()),
                         repelling=tuple(raw.get("repelling") or ()),
                         passive_repelling=tuple(raw.get("passive_repelling") or ()),
-                        interception=tuple(raw.get("interception") or ()))
+                        interception=tuple(raw.get("interception") or ()),
+                        own_default=raw.get("own_default") or "UA")
     except (OSError, yaml.YAMLError, TypeError) as error:
         raise ConfigError(f"{path}: cannot read the actor role cues ({error})") from error
 
