@@ -189,3 +189,12 @@ def test_the_evaluator_runs_end_to_end_on_real_posts(pipeline, telegram, posts):
 def test_evaluate_languages_rejects_an_unknown_split(pipeline):
     with pytest.raises(ValueError):
         languages.evaluate_languages(pipeline, "train")
+
+
+@pytest.mark.parametrize("system, gold", [("Kurskaya oblast'", "Kursk Oblast"), ("Rostovskaya oblast'", "Rostov Oblast"),
+                                          ("Belgorodskaya oblast'", "Belgorod Oblast")])
+def test_geonames_russian_region_names_match_their_english_form(system, gold):
+    from sitrep.evaluation.claims import normalise_place
+
+    assert normalise_place(system) == normalise_place(gold)
+    assert normalise_place("Kurskaya oblast'") != normalise_place("Bryansk Oblast")

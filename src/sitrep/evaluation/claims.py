@@ -262,10 +262,17 @@ def names_match(gold: str, system: str) -> bool:
 
 
 def normalise_place(text: str) -> str:
-    """Case, accents, apostrophes and hyphens aside: 'Kup'yans'k' ~ 'Kupyansk', 'Chasiv-Yar' ~ 'chasiv yar'."""
+    """Case, accents, apostrophes and hyphens aside: 'Kup'yans'k' ~ 'Kupyansk', 'Chasiv-Yar' ~ 'chasiv yar';
+    and GeoNames' transliterated Russian region names as English writes them: "Kurskaya oblast'" ~ 'Kursk
+    Oblast', "Rostovskaya oblast'" ~ 'Rostov Oblast'."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
-    return " ".join(re.sub(r"['\u2032\"]", "", text).replace("-", " ").split())
+    text = " ".join(re.sub(r"['\u2032\"]", "", text).replace("-", " ").split())
+    return _REGION_ADJECTIVE.sub(lambda match: match.group(1) + (match.group(2) or "sk") + " oblast", text)
+
+
+# "kurskaya oblast" -> "kursk oblast"; "rostovskaya" -> "rostov", "belgorodskaya" -> "belgorod".
+_REGION_ADJECTIVE = re.compile(r"\b(\w+?)(ov|ev|in|od|ezh)?skaya oblast\b")
 
 
 def locate(text: str, sentence: str) -> tuple[int, int] | None:
