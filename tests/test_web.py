@@ -75,6 +75,8 @@ MOD = Source(name="Russian Ministry of Defence", kind="military", side="RU")
 GOVERNOR = Source(name="regional governor", kind="official", side="UA", role="head of the military administration")
 BLOGGER = Source(name="Southern Front Z", kind="milblogger", side="RU", channel="telegram")
 NARRATOR = Source(name="narrator", kind="narrator")
+SYNIEHUBOV = Source(name="Олег Синєгубов", name_latin="Oleh Syniehubov", kind="government", side="UA",
+                    role="начальник Харківської ОВА")
 
 HOSTILE_SOURCE = '<script>alert("source")</script>Brigade <img src=x onerror=alert(2)>'
 HOSTILE_OUTLET = '<img src=x onerror=alert(1)>Frontline <b>News</b>'
@@ -89,14 +91,15 @@ HOSTILE_SENTENCE = "Shelling hit the railway station in Kupiansk overnight, the 
 
 def record(text: str, sentence: str, source: Source, where: dict | None, day: dt.date, *, outlet: str = "Test Wire",
            url: str | None = None, event_type: str = "Battles", sub_type: str = "Armed clash",
-           fatalities: int | None = None, actor1: str | None = None) -> Extraction:
+           fatalities: int | None = None, actor1: str | None = None, mention: str | None = None) -> Extraction:
     """A one-claim extraction record: ``sentence`` inside ``text``, its event at ``where`` on ``day``."""
     doc_id = document_id(text)
     start = text.index(sentence)
     places = []
     if where is not None:
-        at = text.index(where["name"])
-        places.append(Place(mention=where["name"], start=at, end=at + len(where["name"]), **where))
+        mention = mention or where["name"]
+        at = text.index(mention)
+        places.append(Place(mention=mention, start=at, end=at + len(mention), **where))
     event = Event(event_type=event_type, sub_event_type=sub_type, fatalities=fatalities,
                   place=0 if places else None, date=EventDate(start=day, end=day, precision="day"),
                   actor1=Actor(name=actor1, side=actor1) if actor1 else None)
@@ -114,7 +117,8 @@ def sample_records() -> list[Extraction]:
     bakhmut = "Russian troops captured Bakhmut after months of fighting, the Russian defence ministry claimed."
     kherson = "Artillery struck a residential quarter of Kherson in the afternoon, local officials reported."
     vuhledar = "Ukrainian troops repelled a mechanised assault south of Vuhledar, a brigade officer said."
-    kharkiv = "A missile damaged a warehouse on the edge of Kharkiv before dawn, the governor wrote."
+    # A Ukrainian report: the map shows its original words and its speaker in both scripts.
+    kharkiv = "Ракета пошкодила склад на околиці Харкова перед світанком, написав Олег Синєгубов."
     unplaced = "Heavy fighting went on along the whole front, the narrator wrote."
     return [
         record(bakhmut, bakhmut, MOD, BAKHMUT, dt.date(2023, 5, 20), outlet="Wire One", actor1="RU"),
@@ -123,8 +127,8 @@ def sample_records() -> list[Extraction]:
         record(high, high, BLOGGER, ORIKHIV, dt.date(2023, 6, 10), fatalities=30, outlet="Channel B", **shelling),
         record(HOSTILE_TEXT, HOSTILE_SENTENCE, Source(name=HOSTILE_SOURCE, kind="milblogger", side="unknown"),
                KUPIANSK, dt.date(2023, 7, 5), outlet=HOSTILE_OUTLET, url=HOSTILE_URL, **shelling),
-        record(kharkiv, kharkiv, GOVERNOR, KHARKIV, dt.date(2023, 7, 21), outlet="Paper C",
-               url="https://example.org/kharkiv", **shelling),
+        record(kharkiv, kharkiv, SYNIEHUBOV, KHARKIV, dt.date(2023, 7, 21), outlet="Paper C",
+               url="https://example.org/kharkiv", mention="Харкова", **shelling),
         record(kherson, kherson, NARRATOR, KHERSON, dt.date(2023, 8, 3), outlet="Paper D", **shelling),
         record(vuhledar, vuhledar, NARRATOR, VUHLEDAR, dt.date(2023, 9, 14), outlet="Paper E", actor1="UA"),
         record(unplaced, unplaced, NARRATOR, None, dt.date(2023, 9, 20), outlet="Paper F"),
@@ -401,6 +405,15 @@ def test_clicking_a_marker_shows_its_claims_with_the_quote_highlighted(guarded, 
     assert guarded.query()["event"] == kupiansk["id"]
     header = guarded.page.text_content("#panel .event-header")
     assert "Kupiansk" in header and "Explosions/Remote violence" in header
+
+
+def test_a_cyrillic_report_shows_its_original_words_and_its_speaker_in_latin_letters(guarded, server):
+    kharkiv = event_at(server, "Kharkiv")
+    open_event(guarded, server, kharkiv["id"])
+    assert guarded.page.text_content("#panel .claim mark") == \
+        "Ракета пошкодила склад на околиці Харкова перед світанком, написав Олег Синєгубов."
+    speaker = guarded.page.text_content("#panel .claim .source")
+    assert "Олег Синєгубов" in speaker and "(Oleh Syniehubov)" in speaker
 
 
 def test_enter_on_a_focused_marker_opens_the_panel(guarded, server):

@@ -52,6 +52,14 @@ function claimsSection(claims) {
   return section;
 }
 
+// The speaker as the report names them, and in Latin letters where the report is in Cyrillic
+// (Source.name_latin), so that a reader of either script can follow one person across reports.
+function speakerName(source) {
+  const parts = [el("strong", source.name || "unknown source")];
+  if (source.name_latin && source.name_latin !== source.name) parts.push(" ", el("span", `(${source.name_latin})`, "latin"));
+  return parts;
+}
+
 function claimCard(claim) {
   const card = el("article", null, "claim");
   card.dataset.claimId = claim.claim_id;
@@ -59,7 +67,7 @@ function claimCard(claim) {
   const who = el("p", null, "source");
   const details = [source.role, `side ${source.side || "unknown"}`, source.kind, source.channel && `via ${source.channel}`]
     .filter(Boolean).join(" · ");
-  who.append(el("strong", source.name || "unknown source"), " ", el("span", details, "muted"));
+  who.append(...speakerName(source), " ", el("span", details, "muted"));
   const where = el("p", null, "outlet");
   where.append(el("span", claim.outlet || "no outlet"), " ", el("span", claim.published || "undated", "muted"));
   if (claim.status && claim.status !== "asserted") where.append(" ", el("span", claim.status, "badge"));
@@ -107,7 +115,7 @@ function statementColumn(statement) {
   const column = el("div", null, "statement");
   const source = statement.source || {};
   const who = el("p", null, "source");
-  who.append(el("strong", source.name || "unknown source"), " ", el("span", `side ${source.side || "unknown"}`, "muted"));
+  who.append(...speakerName(source), " ", el("span", `side ${source.side || "unknown"}`, "muted"));
   const quote = el("blockquote", null, "excerpt");
   const words = statement.words || "";
   const at = words ? statement.text.indexOf(words) : -1;
