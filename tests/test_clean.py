@@ -125,3 +125,16 @@ def test_paragraph_offsets_point_into_text(make_document):
     document = clean(make_document("One para here.\n\nTwo para here.\nA - Reuters wire credit line"))
     for start, text in paragraphs(document.text):
         assert document.text[start:start + len(text)] == text
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("Окупанти обстрiляли Нiкополь.", "Окупанти обстріляли Нікополь."),  # Latin i from the wrong layout
+    ("Бахмyт і Хаpків", "Бахмут і Харків"),  # Latin y and p
+    ("Бахмут/Bakhmut", "Бахмут/Bakhmut"),  # a Latin word stays Latin
+    ("iPhone 15", "iPhone 15"),
+])
+def test_latin_lookalikes_inside_cyrillic_words_are_read_as_cyrillic(typed, read):
+    from sitrep.extract.clean import normalise
+
+    assert normalise(typed) == read
+    assert len(normalise(typed)) == len(typed)

@@ -185,3 +185,10 @@ def test_ingest_reports_skipped_posts_and_unread_languages(tmp_path: Path, store
     assert report.skipped == {SKIPPED_NO_WORDS: 1}
     assert report.languages.unsupported_documents() == {"de": 1}
     assert report.documents_new == 2
+
+
+def test_latin_lookalike_letters_do_not_hide_the_event_or_the_place(pipeline, make_document):
+    extraction = pipeline.process(make_document("Окупанти обстрiляли Нiкополь з артилерiї.", outlet="Канал новин"))
+    [claim] = extraction.claims
+    assert claim.event is not None and claim.event.sub_event_type == "Shelling/artillery/missile attack"
+    assert extraction.places[claim.event.place].name == "Nikopol"

@@ -42,7 +42,7 @@ CONFIDENCE = {(True, True): 0.64, (True, False): 0.51, (False, True): 0.65, (Fal
 OPPONENT = {"UA": "ru.armed_forces", "RU": "ua.afu"}
 FORCES = {"UA": "ua.afu", "RU": "ru.armed_forces"}
 OPPOSITE_SIDE = {"UA": "RU", "RU": "UA"}
-# Tellers of their own side's strikes, and tellers of the strikes their side suffers (see _implied_doer).
+# Tellers of their own side's strikes abroad, and tellers of the strikes their side suffers (_implied_doer).
 OWN_STRIKE_KINDS = frozenset({"military", "milblogger"})
 SUFFERED_STRIKE_KINDS = frozenset({"government", "official", "outlet", "wire", "journalist"})
 # A settlement "liberated": the teller's side took it (in any of the three languages).
@@ -421,21 +421,25 @@ def _list_of(index: int, places: list[Place], text: str, clause: tuple[int, int]
 
 
 def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> Actor | None:
-    """The doer of an event whose sentence names none, from who tells it and where. Each side tells the
-    strikes it suffers (a governor, a city council, a newsroom) and the strikes it makes (its military
-    and its bloggers): so a strike's doer is the teller's side or the other. An interception is the
-    teller's side's, or, over Russia, Russia's; a settlement "liberated" ("звільнено", "освобожден") is
-    the teller's side's. Nothing when the teller has no side (over Russia, strikes are Ukraine's)."""
+    """The doer of an event whose sentence names none, from who tells it and where. A side's
+    administrations and newsrooms tell the strikes their side suffers; its military and bloggers tell
+    the strikes they make in the other's country. An interception is the teller's side's, or, over
+    Russia, Russia's; a settlement "liberated" ("звільнено", "освобожден") is the teller's side's.
+    Nothing when the teller has no side (over Russia, strikes are Ukraine's)."""
     side = speaker.side if speaker.side in FORCES else None
     country = place.country if place is not None and place.country in FORCES else None
     doer = None
     if typing.sub_event_type == INTERCEPTION_SUBTYPE:
         doer = side or ("RU" if country == "RU" else None)
     elif typing.event_type == "Explosions/Remote violence":
-        if side is not None and speaker.kind in OWN_STRIKE_KINDS:
-            doer = side
-        elif side is not None and speaker.kind in SUFFERED_STRIKE_KINDS:
-            doer = OPPOSITE_SIDE[side]
+        other = OPPOSITE_SIDE.get(side)
+        if side is not None and speaker.kind in SUFFERED_STRIKE_KINDS:
+            # a side's administrations and newsrooms tell the strikes their side suffers, at home or in
+            # the land it holds ("Horlivka", told by its Russian-installed mayor); Ukraine's tell of
+            # explosions in Russia as Ukraine's strikes
+            doer = side if side == "UA" and country == "RU" else other
+        elif side is not None and speaker.kind in OWN_STRIKE_KINDS and country == other:
+            doer = side  # a military's strike on the other's country; at home it may be either
         elif side is None and country == "RU":
             doer = "UA"
     elif typing.sub_event_type in TERRITORY_SUBTYPES and _LIBERATED.search(typing.trigger or ""):

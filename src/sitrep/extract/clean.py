@@ -71,10 +71,23 @@ def _caption_pattern(spec: dict) -> re.Pattern[str]:
     )
 
 
+# Latin letters that look like Cyrillic ones, typed inside Cyrillic words with the wrong keyboard layout
+# ("обстрiляли Нiкополь" with a Latin i): in a word that has Cyrillic letters they are read as Cyrillic,
+# one letter for one, so that offsets do not move. A word wholly in Latin letters ("Bakhmut") is untouched.
+_LOOKALIKES = str.maketrans("aceopxyiACEHIKMOPTXBY", "асеорхуіАСЕНІКМОРТХВУ")
+_MIXED_WORD = re.compile(r"\w*[\u0400-\u04ff]\w*")
+
+
+def _cyrillic_letters(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.translate(_LOOKALIKES) if word.isalpha() or any("a" <= char.lower() <= "z" for char in word) else word
+
+
 def normalise(text: str) -> str:
     """NFC, straight quotes, no invisible or control characters, single spaces, '\\n' line ends."""
     # Invisible characters go first, so that a letter and its combining accent that one kept apart compose.
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).translate(_QUOTES)
+    text = _MIXED_WORD.sub(_cyrillic_letters, text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
 
