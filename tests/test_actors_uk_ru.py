@@ -94,8 +94,11 @@ def test_who_downed_what(event_of, text, outlet, actor1, actor2):
     ("Над Курском сбиты две ракеты, обломки упали на частный дом.", "Канал новостей", "RU"),
     # "liberated" without a doer: the teller's side
     ("Урожайне повністю звільнено, повідомила заступниця міністра оборони Ганна Маляр.", "Канал новин", "UA"),
-    # a Russian writer's "наши", when the channel's side is unknown, are Russia's
-    ("Наши выбили противника с позиций юго-восточнее Авдеевки.", "Канал новостей", "RU"),
+    # a writer of unknown side: in Russian, "наши" are Russia's and "противник" Ukraine's; in Ukrainian,
+    # "ворог" is Russia
+    ("Наши штурмовые группы ведут бои за завод в Волчанске.", "Канал новостей", "RU"),
+    ("Противник атаковал позиции у Работино.", "Канал новостей", "UA"),
+    ("Ворог обстріляв Херсонську область, поранено двох людей.", "Канал новин", "RU"),
 ])
 def test_the_doer_from_the_weapon_the_teller_and_the_place(event_of, text, outlet, actor1):
     assert _sides(event_of(text, outlet))[0] == actor1

@@ -398,9 +398,11 @@ def find_actors(sentence, speaker_side: str = "unknown", offset: int = 0, place_
         country = "RU"
     side = speaker_side if speaker_side in SIDES else "unknown"
     base = offset + sentence.start_char
-    own = cyrillic_roles.cues(sentence.doc.lang_).own_default if sentence.doc.lang_ in cyrillic_roles.LANGUAGES \
-        else "UA"
-    return [_actor(match, text[match.start:match.end], base, side, country, catalogue, own) for match in chosen]
+    if side not in OPPOSITE and sentence.doc.lang_ in cyrillic_roles.LANGUAGES:
+        # A Ukrainian or Russian writer of unknown side: the language's usual writer ("ворог" in Ukrainian
+        # is Russia, "наши" in Russian Russia's forces), data in lang/<code>/actors.yaml.
+        side = cyrillic_roles.cues(sentence.doc.lang_).own_default
+    return [_actor(match, text[match.start:match.end], base, side, country, catalogue) for match in chosen]
 
 
 # "Territorial defence forces of the DNR", "the militia of the LNR": a force named with "of" and another
@@ -435,27 +437,24 @@ def _local_country(text: str, chosen: list[_Match], catalogue: Catalogue) -> str
     return "UA"
 
 
-def _actor(match: _Match, mention: str, base: int, side: str, country: str, catalogue: Catalogue,
-           own: str = "UA") -> Actor:
+def _actor(match: _Match, mention: str, base: int, side: str, country: str, catalogue: Catalogue) -> Actor:
     start, end = base + match.start, base + match.end
     if match.kind != "generic":
         return catalogue.get(match.reference).actor(mention, start, end)
     rule = catalogue.generic[match.reference]
-    target = _resolve(rule, side, country, own)
+    target = _resolve(rule, side, country)
     if target is None:
         kind = catalogue.get(rule.targets["UA"]).kind
         return Actor(name=mention, side="unknown", kind=kind, mention=mention, start=start, end=end)
     return catalogue.get(rule.targets[target]).actor(mention, start, end)
 
 
-def _resolve(rule: GenericRule, speaker_side: str, country: str, own: str = "UA") -> str | None:
-    """The side ("UA"/"RU") a generic phrase stands for, or None when it cannot be told. ``own``: whose
-    "our forces" are when the speaker's side is unknown (the language's usual writer: Russian "наши" are
-    mostly Russia's, Ukrainian "наші" Ukraine's, English "our forces" Ukraine's)."""
+def _resolve(rule: GenericRule, speaker_side: str, country: str) -> str | None:
+    """The side ("UA"/"RU") a generic phrase stands for, or None when it cannot be told."""
     if rule.resolve == "other":
         return OPPOSITE.get(speaker_side)
     if rule.resolve == "own":
-        return speaker_side if speaker_side in OPPOSITE else own
+        return speaker_side if speaker_side in OPPOSITE else "UA"
     if rule.resolve == "own_or_local":
         return speaker_side if speaker_side in OPPOSITE else country
     return country
