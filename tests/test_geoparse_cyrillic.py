@@ -225,3 +225,66 @@ def test_layer_imported_under_old_rules_is_reported(caplog, tmp_path):
     with caplog.at_level(logging.WARNING, logger="sitrep.gazetteer"):
         _warn_if_stale(tmp_path / "UA.layer", old)
     assert "re-import" in caplog.text
+
+
+# Issue #15, item 3, new phrasing: namesakes, -ець names, Latin-only names near the fighting.
+IVANIVSKE_BAKHMUT, MARHANETS, TROSTIANETS_SUMY, GRAIVORON, STANISLAV_KHERSON = 704285, 701855, 691255, 559034, 692944
+
+
+def test_a_bare_namesake_with_no_other_place_is_the_one_near_the_fighting(ua_pipeline):
+    # Luhansk oblast's Ivanivske has more people; the one by Bakhmut lies on the line (data/front.yaml).
+    from sitrep.extract.geoparse.resolve import FRONT_KM, front_km
+
+    place = place_named(ua_pipeline, "Бої тривають біля Іванівського.", "Іванівського")
+    assert place.geonameid == IVANIVSKE_BAKHMUT and front_km(place.lat, place.lon) <= FRONT_KM
+
+
+def test_a_town_behind_the_line_keeps_its_place_against_a_hamlet_on_it(ua_pipeline):
+    # "Красноармейском" also reads as a hamlet Krasnoarmeiskyi near the line; Pokrovsk is a town.
+    assert place_named(ua_pipeline, "Штурмовики продвинулись под Красноармейском.", "Красноармейском").geonameid == POKROVSK
+
+
+def test_another_place_of_the_document_decides_before_the_front(ua_pipeline):
+    # Novoselivka has namesakes on the line (alone, one of them is read); named after Odesa, the one near
+    # Odesa is meant.
+    alone = place_named(ua_pipeline, "Вибухи пролунали у Новоселівці.", "Новоселівці")
+    place = place_named(ua_pipeline, "Вибухи пролунали в Одесі, а потім у Новоселівці.", "Новоселівці")
+    assert place.admin1 == "17" and alone.admin1 != "17"
+
+
+@pytest.mark.parametrize("text, mention, geonameid", [
+    ("Вибухи пролунали у Тростянці вночі.", "Тростянці", TROSTIANETS_SUMY),
+    ("Ворог вдарив артилерією по Марганцю.", "Марганцю", MARHANETS),
+    ("Дрон атаковал автобус в Марганце.", "Марганце", MARHANETS),
+])
+def test_names_in_ets_lose_their_e_when_declined(ua_pipeline, text, mention, geonameid):
+    assert place_named(ua_pipeline, text, mention).geonameid == geonameid
+
+
+def test_an_old_city_name_gives_way_to_the_village_that_bears_it(ua_pipeline):
+    # "Станислав" is an old name of Ivano-Frankivsk and the own name of a village in Kherson oblast.
+    place = place_named(ua_pipeline, "Оккупанты снова обстреляли Станислав с левого берега.", "Станислав")
+    assert place.geonameid == STANISLAV_KHERSON
+
+
+@pytest.mark.parametrize("text, mention, geonameid", [
+    ("Ночью пострадали жители Грайворона.", "Грайворона", GRAIVORON),
+    ("Сообщения об отходе ВСУ Работино опровергли.", "Работино", ROBOTYNE),
+])
+def test_a_latin_only_name_inside_a_sentence_near_the_fighting_is_a_place(ua_pipeline, text, mention, geonameid):
+    assert place_named(ua_pipeline, text, mention).geonameid == geonameid
+
+
+@pytest.mark.parametrize("text", [
+    "Как сообщил Песков, переговоров не будет.",   # a surname, also the genitive of Pisky (near Donetsk)
+    "Війська РФ обстріляли позиції.",               # at a sentence's start, and Biysk is far from the front
+    "Усі дрони збито вночі.",                       # "all", also Wuxi's Cyrillic name
+    "Кораблі Чорноморського флоту вийшли в море.",  # the Black Sea Fleet, not the village Chornomorske
+])
+def test_surnames_pronouns_and_bodies_are_no_places(ua_pipeline, text):
+    assert toponyms(ua_pipeline, text) == []
+
+
+def test_a_capitalised_preposition_is_a_cue_not_a_first_name(ua_pipeline):
+    place = place_named(ua_pipeline, "Біля Роботиного наші бійці закріпилися.", "Роботиного")
+    assert (place.geonameid, place.precision) == (ROBOTYNE, 2)

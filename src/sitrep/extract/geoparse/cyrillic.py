@@ -13,10 +13,12 @@ Steps for a run of capitalised Cyrillic words:
      the region's or district's name, or the settlement the adjective is made from;
   3. an adjective before a direction word ("Авдеевском направлении") -> its settlement (an axis: roles.py);
   4. else the longest run of one to three words whose case forms name a place ("Великій Новосілці").
-A people's adjective ("Українські військові") is no place unless a locative word precedes it, and "the
+A preposition at a sentence's start ("Біля Кліщіївки") is a cue, never a place or a first name. A
+people's adjective ("Українські військові") is no place unless a locative word precedes it, and "the
 regional centre" ("обласного центру") is the oblast seat named last before it ("У Сумах ...").
 A name the gazetteer lacks in Cyrillic is looked up through its Latin transliterations, in the war's
-countries only ("Работино" -> "rabotino", an alternate name of Robotyne).
+countries only ("Работино" -> "rabotino", an alternate name of Robotyne); with no locative word before
+it, such a name counts only inside a sentence and near the fighting ("обстрелы Шебекино").
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class CyrillicRules:
     stop_words: frozenset[str]
     people_adjectives: re.Pattern[str] = re.compile(r"(?!)")  # "українські", "российская": a people's adjective
     regional_centre: re.Pattern[str] = re.compile(r"(?!)")  # "обласного центру", "областного центра"
+    cue_words: frozenset[str] = frozenset()  # one-word near and locative cues ("біля", "под"): no place
+    body_after: re.Pattern[str] = re.compile(r"(?!)")  # "флоту": a body's name ("Чорноморського флоту")
+    surname_endings: tuple[str, ...] = ()  # "-ов", "-ський": a capital word of that shape may be a surname
 
 
 def _alternation(words) -> str:
@@ -127,6 +132,10 @@ def _compile(data: list[dict]) -> CyrillicRules:
                                      rf"(?:{_alternation(joined('people_adjective_endings'))})"),
         regional_centre=re.compile(rf"(?<![\w])(?:{_alternation(joined('regional_centre_phrases'))})(?![\w])",
                                    re.IGNORECASE),
+        surname_endings=tuple(sorted(set(joined("surname_endings")), key=len, reverse=True)),
+        body_after=re.compile(rf"^\s+(?:{_alternation(joined('body_nouns'))})(?![\w])", re.IGNORECASE),
+        cue_words=frozenset(str(cue).lower() for cue in (*joined("near_cues"), *joined("locative_cues"))
+                            if re.fullmatch(r"\w+", str(cue))),
     )
 
 
@@ -194,6 +203,14 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
     """The place that starts at word ``index``, and how many words it takes."""
     word = words[index]
     after = text[word.end():word.end() + 48]
+    if word.group().lower() in rules.cue_words:
+        # "Біля Кліщіївки ...", "Под Угледаром ...": a preposition capitalised at a sentence's start is
+        # a cue for the name after it, not a first name before a surname.
+        return None, 1
+    if rules.body_after.match(after):
+        # "штаб Чорноморського флоту": an adjective that names a body (the Black Sea Fleet), not the
+        # village of Chornomorske; no other pass may read it as one either.
+        return Found(word.start(), word.end(), ""), 1
     if rules.people_adjectives.fullmatch(word.group().lower()) and \
             not rules.locative_before.search(text, max(0, word.start() - 32), word.start()):
         # "Українські військові просунулися ...": the people's adjective, not the town Українськ
@@ -232,9 +249,14 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
             # "Олег Кіпер": a first name before a surname, not the village Олег (nor may the automaton take it)
             return Found(word.start(), run[-1].end(), ""), len(run)
         if not _CYRILLIC.search(key) and not located and \
-                not rules.region_after.match(text[run[size - 1].end():run[size - 1].end() + 48]):
+                not rules.region_after.match(text[run[size - 1].end():run[size - 1].end() + 48]) and \
+                not (_mid_sentence(text, run[0].start()) and not surfaces[-1].endswith(rules.surname_endings)
+                     and _near_fighting(gazetteer, (key, *keys))):
             # Known only through a Latin transliteration, with nothing around it that says "place": a common
-            # word that happens to spell a faraway town ("Війська РФ обстріляли ..." is not Biysk).
+            # word that happens to spell a faraway town ("Війська РФ обстріляли ..." is not Biysk). A
+            # capital inside a sentence is a name, though, and one that spells a place where the fighting
+            # is ("обстрелы Шебекино", "освобождении ВСУ Работино") is that place, unless it is shaped like
+            # a surname ("заявил Песков" is the spokesman, not Pisky, whose genitive it also is).
             return Found(word.start(), run[size - 1].end(), ""), size
         return Found(run[0].start(), run[size - 1].end(), key, keys), size
     return None, 1
@@ -249,6 +271,24 @@ def _run(text: str, words: list[re.Match], index: int, taken) -> list[re.Match]:
             break
         run.append(following)
     return run
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word, a number or a comma of its sentence: there a capital
+    marks a name. At a sentence's start, after a quotation mark (an organisation's name: «Рубикон») or a
+    dash, it may not."""
+    before = text[:start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] == ",")
+
+
+def _near_fighting(gazetteer, keys) -> bool:
+    """Whether a place of one of ``keys`` in BRIDGE_COUNTRIES lies within FRONT_KM of the fighting
+    (data/front.yaml, read by resolve.py)."""
+    from sitrep.extract.geoparse.resolve import FRONT_KM, front_km
+
+    return any(entry.country in BRIDGE_COUNTRIES and entry.lat is not None and entry.lon is not None
+               and front_km(entry.lat, entry.lon) <= FRONT_KM
+               for key in keys for entry in gazetteer.candidates(key))
 
 
 def _stopped(text: str, found: Found, rules: CyrillicRules) -> bool:

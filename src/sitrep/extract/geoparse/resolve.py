@@ -15,9 +15,13 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
+import yaml
 from rapidfuzz import fuzz
 
+from sitrep.errors import ConfigError
 from sitrep.extract.geoparse import lookup
 from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES, is_cyrillic_span
 from sitrep.extract.geoparse.rules import rules
@@ -81,6 +85,19 @@ WATER_FEATURES = frozenset({"STM", "STMS", "STMI", "SEA", "LK", "LKS", "LKI", "R
 # historical, destroyed). A report of today's fighting means a living place of the name, when there is
 # one ("Ласточкино": Krynychne by its old name, not an abandoned Crimean namesake).
 DEFUNCT_FEATURES = frozenset({"PPLQ", "PPLH", "PPLW"})
+# Cyrillic mentions only (issue #15): with no other place in the document to measure against, a bare
+# name's namesakes within FRONT_KM of the fighting (data/front.yaml: the line of contact and the shelled
+# border) are kept when any is, and the nearer to it ranks higher, FRONT_WEIGHT * log10(1 + km /
+# FRONT_SCALE_KM) off the score as with local context. 25 km is about the reach of tube artillery and
+# of most FPV drones from the line: the strip that reports of fighting and shelling are about.
+FRONT_KM = 25.0
+# ... though a town (name prior from this up: about 30,000 people, as APPOSITION_MAX_PRIOR) is reported
+# for itself and stays a candidate wherever it lies: "под Красноармейском" is Pokrovsk, 40 km behind the
+# line, not a hamlet of the name on it.
+FRONT_KEEP_PRIOR = 5.5
+FRONT_WEIGHT = 1.0
+FRONT_SCALE_KM = 25.0
+FRONT_FILE = "front.yaml"
 
 
 @dataclass
@@ -350,20 +367,35 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
 def _name_prior(item: Lookup):
     """The prior of a candidate for this mention: the gazetteer's, less ALTERNATE_NAME_PENALTY when
     the mention's name is only an alternate name of it."""
-    owners = {entry.country for entry in item.entries if not _far_name(item.mention.name, entry.name)}
+    spellings = _latin_spellings(item.mention)
+    owners = {entry.country for entry in item.entries if not _far_name(spellings, entry.name)}
 
     def score(entry) -> float:
-        far = entry.country in owners and _far_name(item.mention.name, entry.name)
+        far = entry.country in owners and _far_name(spellings, entry.name)
         return (lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
                 - (FAR_NAME_PENALTY if far else 0.0))
     return score
 
 
-def _far_name(mention: str, name: str) -> bool:
-    """Whether the mention is nothing like the entry's own name, so that it matched only one of its
-    alternate names (GeoNames lists "Slov'iansk" among Nikopol's): such an entry gives way to one whose
-    own name is a spelling of the mention ("Slovyansk")."""
-    return fuzz.ratio(mention.lower(), name.lower()) < FAR_NAME_RATIO
+def _far_name(spellings: tuple[str, ...], name: str) -> bool:
+    """Whether the mention (its ``spellings``) is nothing like the entry's own name, so that it matched
+    only one of its alternate names (GeoNames lists "Slov'iansk" among Nikopol's): such an entry gives
+    way to one whose own name is a spelling of the mention ("Slovyansk")."""
+    return max(fuzz.ratio(spelling, name.lower()) for spelling in spellings) < FAR_NAME_RATIO
+
+
+def _latin_spellings(mention: Mention) -> tuple[str, ...]:
+    """The mention's name as compared with entries' own (Latin) names: itself, or for a Cyrillic name its
+    transliterations, since "станіслав" measured against "Stanislav" letter for letter shares nothing and
+    would let Ivano-Frankivsk, whose old name it is, pass for the village that bears it."""
+    name = mention.name.lower()
+    if not is_cyrillic_span(name, 0, len(name)):
+        return (name,)
+    from sitrep.gazetteer.variants import name_variants
+
+    latin = [form.lower() for form in (*name_variants(name, "UA"), *mention.keys)
+             if not is_cyrillic_span(form, 0, len(form))]
+    return tuple(dict.fromkeys(latin)) or (name,)
 
 
 def _provisional(item: Lookup):
@@ -398,10 +430,13 @@ def _coarse(entry) -> bool:
 
 
 def _score(entry, document: Context, asking: str, name_prior=lookup.prior, position: int | None = None,
-           theatre: bool = False) -> tuple[float, bool]:
+           theatre: bool = False, front: bool = False) -> tuple[float, bool]:
     """The candidate's score and whether anything else in the document supports it. ``theatre``: the
-    mention is Ukrainian or Russian text, which counts as naming the war's theatre (see choose)."""
+    mention is Ukrainian or Russian text, which counts as naming the war's theatre; ``front``: the
+    distance to the fighting counts (see choose)."""
     score = name_prior(entry)
+    if front:
+        score -= FRONT_WEIGHT * math.log10(1 + front_km(entry.lat, entry.lon) / FRONT_SCALE_KM)
     if position is not None:
         nearby = document.nearby(position, asking)
         if nearby:
@@ -434,24 +469,74 @@ def choose(item: Lookup, document: Context, theatre: bool = False):
     ``theatre`` (a mention in Ukrainian or Russian text, issue #15): a war report in those languages is
     about the war, so the theatre's countries (theatre_countries of lang/en/geoparse.yaml, the evidence
     the English path gets from "Ukrainian forces") count as named ("Дзержинск" is Toretsk, not the
-    Russian city, unless the text names that city's region), and a defunct namesake gives way to a
-    living place. English mentions (theatre False) are ranked as before."""
+    Russian city, unless the text names that city's region), a defunct namesake gives way to a
+    living place, and where the document names no other place, the namesakes near the fighting are
+    kept (data/front.yaml, FRONT_KM). English mentions (theatre False) are ranked as before."""
     if item.corrected:
         _keep_plausible_corrections(item, document)
+    front = False
     if theatre:
         item.entries = _living(item.entries)
+        # Namesakes with no clear leader on the prior alone (a city keeps its place), in a document that
+        # names no other place: the fighting decides (FRONT_KM).
+        front = document.anchor is None and isinstance(_provisional(item), (_Country, type(None)))
+        if front:
+            item.entries = _near_front(item.entries, _name_prior(item))
     if len(item.entries) == 1:
         return item.entries[0]
     if not item.entries:
         return None
     name_prior = _name_prior(item)
-    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start, theatre), index)
-                     for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
+    ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start, theatre, front),
+                      index) for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
     (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
     if not supported and best - runner_up < AMBIGUITY_MARGIN:
         item.reason = f"ambiguous: {len(item.entries)} candidates, no context"
         return None
     return item.entries[index]
+
+
+def _near_front(entries: list, name_prior) -> list:
+    """The entries within FRONT_KM of the first line of data/front.yaml that has any (the line of
+    contact before the shelled border: "liberated Andriivka" is the village on the line, not one near
+    the border), with the towns (FRONT_KEEP_PRIOR) wherever they lie; all of them where none is near."""
+    for line in _front_lines():
+        near = [entry for entry in entries if _km_to(line, entry.lat, entry.lon) <= FRONT_KM]
+        if near:
+            return [entry for entry in entries if entry in near or name_prior(entry) >= FRONT_KEEP_PRIOR]
+    return entries
+
+
+@cache
+def _front_lines() -> tuple[tuple[tuple[tuple[float, float], tuple[float, float]], ...], ...]:
+    """The lines of data/front.yaml in its order, each as its segments, pairs of (lat, lon); a broken
+    file is a configuration error."""
+    try:
+        data = yaml.safe_load(resources.files("sitrep.data").joinpath(FRONT_FILE).read_text("utf-8"))
+        points = [[(float(lat), float(lon)) for lat, lon in line] for line in data["lines"].values()]
+        return tuple(tuple(zip(line, line[1:])) for line in points)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(f"sitrep/data/{FRONT_FILE} cannot be used: {error}; reinstall sitrep") from None
+
+
+def front_km(lat: float, lon: float) -> float:
+    """Kilometres from (lat, lon) to the nearest line of data/front.yaml."""
+    return min(_km_to(line, lat, lon) for line in _front_lines())
+
+
+def _km_to(segments, lat: float, lon: float) -> float:
+    """Kilometres from (lat, lon) to the nearest of ``segments``, on a plane tangent at the point (good
+    to a few per cent over the hundreds of kilometres that matter here)."""
+    scale = math.cos(math.radians(lat))
+    best = math.inf
+    for (lat1, lon1), (lat2, lon2) in segments:
+        ax, ay = (lon1 - lon) * scale, lat1 - lat
+        bx, by = (lon2 - lon) * scale, lat2 - lat
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        t = 0.0 if length == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return math.radians(best) * EARTH_RADIUS_KM
 
 
 def _living(entries: list) -> list:
