@@ -463,7 +463,8 @@ def _resolve(rule: GenericRule, speaker_side: str, country: str) -> str | None:
 # ------------------------------------------------------------------ roles
 
 
-def assign_roles(sentence, actors: list[Actor], trigger_index: int | None) -> tuple[Actor | None, Actor | None]:
+def assign_roles(sentence, actors: list[Actor], trigger_index: int | None,
+                 trigger_last: int | None = None) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2): who acts and who is acted upon, from the parse around the trigger.
 
     ``trigger_index`` indexes the sentence's doc; with None, roles come from the parse of the
@@ -476,7 +477,7 @@ def assign_roles(sentence, actors: list[Actor], trigger_index: int | None) -> tu
         return None, None
     doc = sentence.doc
     if cyrillic_roles.reads_roles(doc):
-        return cyrillic_roles.roles(sentence, actors, _actor_spans(sentence, actors), trigger_index)
+        return cyrillic_roles.roles(sentence, actors, _actor_spans(sentence, actors), trigger_index, trigger_last)
     trigger = doc[trigger_index] if trigger_index is not None and 0 <= trigger_index < len(doc) else None
     catalogue = load_catalogue()
     readings = []

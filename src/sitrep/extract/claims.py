@@ -293,7 +293,8 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
            clause: tuple[int, int], actors: list[Actor]) -> Event:
     typing = predicate.typing
     offset = paragraph.start
-    actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing))
+    actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing),
+                                  _trigger_index(sentence, typing, last=True))
     actor1, actor2 = _armed_by_weapon(actor1, actor2, _clause_text(sentence, offset, clause), typing)
     place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
     actor1 = actor1 or _implied_doer(typing, attribution.source, dict(usable).get(place))
@@ -485,9 +486,11 @@ def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str,
     return (actor1, other) if actor1 is not None else (other, actor2)
 
 
-def _trigger_index(sentence, typing: EventTyping) -> int | None:
+def _trigger_index(sentence, typing: EventTyping, last: bool = False) -> int | None:
+    """The doc index of the trigger's first token (``last``: of its last token)."""
+    position = max(typing.trigger_end - 1, typing.trigger_start) if last else typing.trigger_start
     for token in sentence:
-        if token.idx <= typing.trigger_start < token.idx + len(token.text) + 1:
+        if token.idx <= position < token.idx + len(token.text) + 1:
             return token.i
     return None
 

@@ -58,14 +58,17 @@ def reads_roles(doc) -> bool:
     return doc.lang_ in LANGUAGES and not doc.has_annotation("DEP")
 
 
-def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None) -> tuple[Actor | None, Actor | None]:
+def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None,
+          trigger_last: int | None = None) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of a Ukrainian or Russian sentence as ACLED codes them: for a repelled attack,
     actor1 is the attacker and actor2 who repelled it. ``spans`` are the actors' token spans (None
-    where a mention was not found) and ``trigger_index`` indexes the sentence's doc."""
+    where a mention was not found); ``trigger_index`` and ``trigger_last`` index the trigger's first and
+    last tokens in the sentence's doc."""
     lex = cues(sentence.doc.lang_)
     words = [token.lower_ for token in sentence]
     intercepting = any(word.startswith(lex.interception) for word in words if lex.interception)
-    readings = [(actor, span, _role(sentence, span, trigger_index, lex, intercepting))
+    last = trigger_last if trigger_last is not None else trigger_index
+    readings = [(actor, span, _role(sentence, span, trigger_index, last, lex, intercepting))
                 for actor, span in zip(actors, spans) if span is not None]
     if lex.passive_repelling and any(word.startswith(lex.passive_repelling) for word in words):
         # "Противник штурмував наші позиції, усі атаки відбито": the one named acting attacked.
@@ -79,7 +82,8 @@ def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None)
     return doer, _nearest(readings, {"target"}, trigger_index, exclude=doer)
 
 
-def _role(sentence, span, trigger_index: int | None, lex: RoleCues, intercepting: bool) -> str:
+def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, lex: RoleCues,
+          intercepting: bool) -> str:
     """"target", "owner" (of an attack or weapon named before it), "instrument" (an instrumental
     agent) or, by position around the trigger, "agent" or "target"."""
     before = _word_before(sentence, span)
@@ -93,9 +97,9 @@ def _role(sentence, span, trigger_index: int | None, lex: RoleCues, intercepting
     if last.endswith(lex.instrumental_endings) and len(last) > 4 and word not in lex.not_agent_before \
             and (before is None or before.is_alpha):
         return "instrument"  # "захоплення Покровська російськими військами", "Силами ППО знищено ..."
-    if trigger_index is not None and span.start > trigger_index:
+    if trigger_last is not None and span.start > trigger_last:
         return "target"
-    return "agent"
+    return "agent"  # before the trigger, or inside a trigger phrase that holds its subject ("Гарнизон ВСУ оставил")
 
 
 def _word_before(sentence, span):
