@@ -73,6 +73,7 @@ eval: setup
 	$(BIN)/sitrep eval notes
 	$(BIN)/sitrep eval realtext --split test
 	$(BIN)/sitrep eval languages --split test
+	$(BIN)/sitrep eval languages --team tests/gold/uk_ru/blind.jsonl --split test
 	$(BIN)/sitrep eval scenario tests/scenario
 	$(BIN)/sitrep eval control
 	$(BIN)/python scripts/ru_nonwar_rate.py --corpus $(SHARED)/data/corpora/telegram-ru-2024/posts.jsonl.gz --show 0
