@@ -94,6 +94,8 @@ def test_who_downed_what(event_of, text, outlet, actor1, actor2):
     ("Над Курском сбиты две ракеты, обломки упали на частный дом.", "Канал новостей", "RU"),
     # "liberated" without a doer: the teller's side
     ("Урожайне повністю звільнено, повідомила заступниця міністра оборони Ганна Маляр.", "Канал новин", "UA"),
+    # an attack repelled, told by a side that names no attacker, was the other side's
+    ("Подразделения отразили три атаки в районе Работино.", "Минобороны России", "UA"),
     # a writer of unknown side: in Russian, "наши" are Russia's and "противник" Ukraine's; in Ukrainian,
     # "ворог" is Russia
     ("Наши штурмовые группы ведут бои за завод в Волчанске.", "Канал новостей", "RU"),
@@ -102,3 +104,18 @@ def test_who_downed_what(event_of, text, outlet, actor1, actor2):
 ])
 def test_the_doer_from_the_weapon_the_teller_and_the_place(event_of, text, outlet, actor1):
     assert _sides(event_of(text, outlet))[0] == actor1
+
+
+@pytest.mark.parametrize("text, places", [
+    ("Ворог обстріляв Нікополь і Марганець з артилерії.", 2),
+    ("Окупанти вдарили по Херсону, Бериславу та Антонівці.", 3),
+    ("ВСУ обстреляли Горловку, Донецк и Макеевку.", 3),  # "Донецк" here is no oblast of Horlivka
+])
+def test_each_place_of_a_ukrainian_or_russian_list_is_an_event(pipeline, text, places):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    extraction = pipeline.process(Document(id=document_id(text), source="test.txt", text=text, published=PUBLISHED,
+                                           outlet="Канал новин", channel="telegram"))
+    events = [claim.event for claim in extraction.claims if claim.event is not None]
+    assert len({event.place for event in events}) == places

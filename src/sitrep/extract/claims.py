@@ -78,7 +78,9 @@ REPELLER_WINDOW = 40
 INTERCEPTION_SUBTYPE = "Disrupted weapons use"
 # What joins the places of a list: "A, B and C".
 # A name that the gazetteer did not know may stand in the list between two places ("A, Hryhorivka, B").
-_LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as)\s+|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){1,7}")
+# Ukrainian and Russian join them with "і", "та", "и", "або", "а також" ("по Нікополю і Марганцю").
+_LIST_JOINER = re.compile(r"(?:\s*,\s*|\s*,?\s+(?:and|or|as well as|і|й|та|и|або|или|а також|а также)\s+|"
+                          r"[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?:\s[A-ZА-ЯІЇЄҐЁ][\w'’-]*)?){1,7}")
 # "the village", "the town": the settlement the report has just named.
 _SETTLEMENT_REFERENCE = re.compile(r"\bthe (?:village|town|city|settlement|hamlet)\b(?! of)", re.IGNORECASE)
 
@@ -296,13 +298,15 @@ def _event(document: Document, paragraph: Paragraph, sentence, attribution: Attr
     actor1, actor2 = assign_roles(sentence, actors, _trigger_index(sentence, typing),
                                   _trigger_index(sentence, typing, last=True))
     actor1, actor2 = _armed_by_weapon(actor1, actor2, _clause_text(sentence, offset, clause), typing)
-    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
-    actor1 = actor1 or _implied_doer(typing, attribution.source, dict(usable).get(place))
     actor1, actor2 = _opponent(actor1, actor2, typing.event_type, typing.sub_event_type)
     if typing.status == "failed" and not cyrillic_roles.reads_roles(sentence.doc) and \
             _repelled_by(actor1, sentence, offset, typing, clause):
         # "Ukrainian forces repelled Russian assaults": the failed attack is the attacker's (actor1).
         actor1, actor2 = actor2, actor1
+    place = _place_index(usable, sentence, clause, offset + typing.trigger_start, offset, index)
+    if actor1 is None:  # after the swap: an implied doer is already the attacker of a failed attack
+        actor1 = _implied_doer(typing, attribution.source, dict(usable).get(place))
+        actor1, actor2 = _opponent(actor1, actor2, typing.event_type, typing.sub_event_type)
     found = [quantity for quantity in quantities(sentence.text, offset + sentence.start_char, sentence.doc.lang_)
              if clause[0] <= quantity.start < clause[1]]
     date = _event_date(sentence, offset, typing, clause, attribution, times, date) or _publication_date(document)
@@ -425,8 +429,9 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
     """The doer of an event whose sentence names none, from who tells it and where. A side's
     administrations and newsrooms tell the strikes their side suffers; its military and bloggers tell
     the strikes they make in the other's country. An interception is the teller's side's, or, over
-    Russia, Russia's; a settlement "liberated" ("звільнено", "освобожден") is the teller's side's.
-    Nothing when the teller has no side (over Russia, strikes are Ukraine's)."""
+    Russia, Russia's; a settlement "liberated" ("звільнено", "освобожден") is the teller's side's; an
+    attack repelled was the other side's. Nothing when the teller has no side (over Russia, strikes are
+    Ukraine's)."""
     side = speaker.side if speaker.side in FORCES else None
     country = place.country if place is not None and place.country in FORCES else None
     doer = None
@@ -445,6 +450,8 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
             doer = "UA"
     elif typing.sub_event_type in TERRITORY_SUBTYPES and _LIBERATED.search(typing.trigger or ""):
         doer = side
+    elif typing.event_type == "Battles" and typing.status == "failed":
+        doer = OPPOSITE_SIDE.get(side)  # "attacks near X were repelled", told by a side: the other attacked
     return load_catalogue().get(FORCES[doer]).actor() if doer is not None else None
 
 

@@ -218,6 +218,10 @@ def _cyrillic_use(mention, before: str, after: str) -> str:
     return "location"
 
 
+# What joins the members of a Ukrainian or Russian list of places.
+_CYRILLIC_LIST = re.compile(r"\s*(?:,|,?\s+(?:і|й|та|и|або|или))\s*")
+
+
 def _containers(text: str, mentions: list, index: int, rules: RoleRules) -> list[int]:
     """The districts and regions named right after mention ``index`` ("X, Pokrovsk raion, Donetsk"):
     candidates only; resolution keeps them when the place has a namesake inside them."""
@@ -233,6 +237,9 @@ def _containers(text: str, mentions: list, index: int, rules: RoleRules) -> list
             break  # "Роботине Запорізької області": a region in the genitive right after contains the place
         if candidate.role not in ("any", "region", "district"):
             break
+        if candidate.role == "any" and is_cyrillic_span(text, candidate.start, candidate.end) and \
+                later + 1 < len(mentions) and _CYRILLIC_LIST.fullmatch(text[candidate.end:mentions[later + 1].start]):
+            break  # "Горловку, Донецк и Макеевку": a city of a list, not the oblast of the one before it
         found.append(later)
         previous = candidate
     return found
