@@ -68,7 +68,8 @@ def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None,
     words = [token.lower_ for token in sentence]
     intercepting = any(word.startswith(lex.interception) for word in words if lex.interception)
     last = trigger_last if trigger_last is not None else trigger_index
-    readings = [(actor, span, _role(sentence, span, trigger_index, last, lex, intercepting))
+    readings = [(actor, span, "instrument" if intercepting and _air_defence(actor) else
+                 _role(sentence, span, trigger_index, last, lex, intercepting))
                 for actor, span in zip(actors, spans) if span is not None]
     if lex.passive_repelling and any(word.startswith(lex.passive_repelling) for word in words):
         # "Противник штурмував наші позиції, усі атаки відбито": the one named acting attacked.
@@ -93,13 +94,24 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     if word.startswith(lex.attack_stems):
         # "обстріл росіян", "дрон ЗСУ": the owner acted, unless its weapons were what was shot down.
         return "target" if intercepting else "owner"
-    last = span[-1].lower_
-    if last.endswith(lex.instrumental_endings) and len(last) > 4 and word not in lex.not_agent_before \
-            and (before is None or before.is_alpha):
+    # "російськими військами", "силами ППО": the last word, or the first (an abbreviation after it does not decline)
+    instrumental = any(token.lower_.endswith(lex.instrumental_endings) and len(token) > 4
+                       for token in (span[0], span[-1]))
+    if instrumental and word not in lex.not_agent_before and (before is None or before.is_alpha):
         return "instrument"  # "захоплення Покровська російськими військами", "Силами ППО знищено ..."
+    following = sentence.doc[span.end] if span.end < sentence.end else None
+    if intercepting and following is not None and following.lower_.startswith(lex.attack_stems):
+        return "target"  # "семь украинских беспилотников уничтожены": the downed weapons' owner
     if trigger_last is not None and span.start > trigger_last:
         return "target"
+    if intercepting and trigger_index is not None and span.start >= trigger_index:
+        return "target"  # "сбито восемь украинских беспилотников": inside the trigger, the downed weapons' owner
     return "agent"  # before the trigger, or inside a trigger phrase that holds its subject ("Гарнизон ВСУ оставил")
+
+
+def _air_defence(actor: Actor) -> bool:
+    """Air defence is who intercepts, wherever it stands in the sentence ("уничтожены ПВО над ...")."""
+    return (actor.id or "").endswith("air_defence")
 
 
 def _word_before(sentence, span):
