@@ -513,3 +513,54 @@ def test_commentary_without_an_event(nlp, text):
     from sitrep.extract.events import classify_text
 
     assert classify_text(nlp, text) is None, text
+
+
+# Issue #14: classes found on unseen war reports. Sentences written by the team.
+BRIDGES_AND_RANGES = [
+    # A bridge, dam or railway destroyed with no weapon named is property destruction ...
+    ("Russian units blew up a road bridge over the Oskil to slow the Ukrainian advance.", LOOT),
+    ("Ukrainian troops reported destroying a third floating bridge near Bilohorivka on Friday.", LOOT),
+    ("Retreating Russian forces destroyed the dam above the reservoir near Svatove.", LOOT),
+    # ... a weapon as subject or means keeps the strike ...
+    ("Ukrainian artillery destroyed two pontoon bridges near the river crossing.", ART),
+    ("Ukrainian forces destroyed the bridge with HIMARS rockets on Monday.", ART),
+    ("Russian forces struck a pontoon bridge near Kreminna overnight.", ART),
+    # ... and a bridge only aimed at is not destroyed.
+    ("Russian forces launched a missile strike on the port, likely in an effort to completely destroy the bridge.", ART),
+    # An assault a force conducted is a battle even beside a statement of what it holds.
+    ("Russian troops focused on defending captured lines and conducted a small ground assault near Dudchany.", AC),
+]
+
+
+@pytest.mark.parametrize(("text", "subtype"), BRIDGES_AND_RANGES, ids=[c[0][:48] for c in BRIDGES_AND_RANGES])
+def test_bridges_destroyed_and_ground_assaults(nlp, text, subtype):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is not None and typing.sub_event_type == subtype, (text, typing)
+
+
+OCCUPIED_AND_RANGE_NON_EVENTS = [
+    # "occupied" as an adjective describes who holds a place; it is no capture.
+    "Occupation officials began registering voters across occupied Zaporizhia Oblast.",
+    "The Kremlin intends to annex occupied Ukrainian territories into Russia by autumn.",
+    # "Artillery range" locates a force; no shelling is reported.
+    "Ukrainian forces intend to push Russian troops out of artillery range of Kharkiv.",
+]
+
+
+@pytest.mark.parametrize("text", OCCUPIED_AND_RANGE_NON_EVENTS, ids=[t[:48] for t in OCCUPIED_AND_RANGE_NON_EVENTS])
+def test_occupied_adjective_and_artillery_range_are_no_event(nlp, text):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is None or typing.sub_event_type not in (GRT, NSA, ART), (text, typing)
+
+
+@pytest.mark.parametrize("text", ["Russian forces have fully occupied Lysychansk.",
+                                  "Russian troops occupied all villages in the district."])
+def test_occupied_after_a_taker_is_a_capture(nlp, text):
+    from sitrep.extract.events import classify_text
+
+    typing = classify_text(nlp, text)
+    assert typing is not None and typing.sub_event_type in (GRT, NSA), (text, typing)
