@@ -143,7 +143,7 @@ def test_english_records_carry_no_latin_name(extract):
     ("Два склада повреждены в Горловке, сообщил ТАСС источник в экстренных службах региона.",
      "источник в экстренных службах региона", None),
     # "в сообщении X говорится": the statement's author
-    ("В сообщении обладминистрации говорится, что в Сумах повреждены три дома.", "обладминистрации", "government"),
+    ("В сообщении обладминистрации говорится, что в Сумах повреждены три дома.", "обладминистрация", "government"),
 ])
 def test_telegram_frames_dash_markdown_and_anonymous_sources(extract, text, name, kind):
     source = extract(text, outlet="Канал новостей", channel="telegram").claims[0].source
@@ -177,3 +177,21 @@ def test_a_ukrainian_brigade_channel_speaks_for_ukraine(extract):
     source = extract("Противник тричі штурмував наші позиції біля Кліщіївки.", outlet="47 ОМБр",
                      channel="telegram").claims[0].source
     assert (source.kind, source.side) == ("military", "UA")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Лубінець: окупанти розстріляли трьох полонених під Роботиним.", "Лубінець"),
+    ("Минобороны России: подразделения отразили атаки у Работино.", "Минобороны России"),
+    ("Песков опроверг сообщения о новом наступлении под Харьковом.", "Песков"),
+])
+def test_headline_colon_and_denial_verbs_name_the_speaker(extract, text, name):
+    assert extract(text, outlet="Канал новин", channel="telegram").claims[0].source.name == name
+
+
+@pytest.mark.parametrize("text", [
+    "Внимание: в Купянске объявлена воздушная тревога.",  # a headline word, no speaker
+    "Кто говорит, что Угледар брали легко, тот там не был.",  # a relative pronoun, no speaker
+    "Херсон: ворог знову обстріляв центр міста.",  # a place heading the news
+])
+def test_a_headline_word_or_a_relative_pronoun_is_no_speaker(extract, text):
+    assert extract(text, outlet="Канал новин", channel="telegram").claims[0].source.name == "Канал новин"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -70,6 +70,7 @@ class Lexicon:
     titles: frozenset[str] = frozenset()
     source_nouns: frozenset[str] = frozenset()
     quoted_name_after: tuple[str, ...] = ()
+    headline_words: frozenset[str] = frozenset()
     genitive_endings: tuple[tuple[str, str], ...] = ()
     transliteration: str | None = None
     language: str = "en"
@@ -104,6 +105,7 @@ def lexicon(language: str = "en") -> Lexicon:
         titles=frozenset(raw.get("titles", [])),
         source_nouns=frozenset(raw.get("source_nouns", [])),
         quoted_name_after=tuple(raw.get("quoted_name_after", [])),
+        headline_words=frozenset(raw.get("headline_words", [])),
         genitive_endings=tuple(tuple(pair) for pair in raw.get("genitive_endings", [])),
         transliteration=raw.get("transliteration"),
         language=language,
@@ -165,6 +167,10 @@ class Attributor:
         nearby = [place for place in self.places if start <= place.start < offset + sentence.end_char]
         if language in CYRILLIC_LANGUAGES:
             found = cyrillic_frame(sentence, lexicon(language))
+            if found is not None and found.headline and any(
+                    place.start <= offset + found.words[0].idx and
+                    offset + found.words[-1].idx + len(found.words[-1].text) <= place.end for place in nearby):
+                found = None  # "Красногоровка: бойцы выбили ...": a place heading the news, no speaker
             if found is not None:
                 self.last = self._cyrillic_speaker(found, sentence, nearby, language)
                 return Attribution(self.last, quote, framed=True, **found.spans(offset))
@@ -526,6 +532,9 @@ MIN_WORDS_BEFORE_DASH = 4
 MAX_DASH_SPEAKER_WORDS = 6
 # "Пушилин: «...»": a speaker named before a colon that opens a quote.
 _COLON_QUOTE = re.compile(r"^\s*([^:«»\"„“]{2,80}?)\s*:\s*[«„\"“]")
+# "Лубінець: окупанти ...": a short speaker, a colon, then the statement.
+_COLON_HEADLINE = re.compile(r"^[\W_]*([^:«»\"„“,.!?]{2,60}?)\s*:\s+\S")
+MAX_HEADLINE_SPEAKER_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -536,6 +545,7 @@ class CyrillicFrame:
     words: tuple  # spaCy tokens
     inflected: bool
     verb: object | None = None  # spaCy token
+    headline: bool = False  # "X: ..." with no quote: X may also be a place heading the news
 
     def spans(self, offset: int) -> dict:
         first, last = self.words[0], self.words[-1]
@@ -602,7 +612,8 @@ def _text(words: list, inflected: bool, lex: Lexicon, person: bool) -> str:
     first word of a role ("начальника Одеської ОВА" -> "начальник Одеської ОВА")."""
     if not inflected:
         return _join(words)
-    if person:
+    if person or (len(words) == 1 and words[0].text.islower()):
+        # a name's words, or one institution noun ("в сообщении обладминистрации" -> "обладминистрация")
         return " ".join(_nominative_word(token, lex) for token in words)
     return " ".join([_nominative_word(words[0], lex)] + [token.text for token in words[1:]]) \
         if words[0].lower_ in lex.titles else _join(words)
@@ -747,9 +758,18 @@ def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> 
 
 
 def _colon_speaker(sentence, tokens: list, lex: Lexicon) -> CyrillicFrame | None:
-    match = _COLON_QUOTE.match(sentence.text)
+    """"Пушилин: «...»"; and the headline form without quotes, "Лубінець: окупанти розстріляли ...",
+    "Минобороны РФ: Угледар освобожден", where the words before the colon name a person (two or three
+    capitalised words, or one after which the statement follows), an institution sitrep knows or a kind
+    of speaker. A place before the colon ("Красногоровка: бойцы ...") is dropped by the caller."""
+    quoted = _COLON_QUOTE.match(sentence.text)
+    match = quoted or _COLON_HEADLINE.match(sentence.text)
     if match is None:
         return None
     words = [token for token in tokens if token.idx - sentence.start_char < match.end(1)
              and not _is_boundary(token)]
-    return _speaker_words(words, verb=None, lex=lex) if len(words) <= 6 else None
+    if quoted is None and (len(words) > MAX_HEADLINE_SPEAKER_WORDS or
+                           " ".join(token.lower_ for token in words) in lex.headline_words):
+        return None
+    found = _speaker_words(words, verb=None, lex=lex) if len(words) <= 6 else None
+    return replace(found, headline=True) if found is not None and quoted is None else found
