@@ -288,3 +288,40 @@ def test_surnames_pronouns_and_bodies_are_no_places(ua_pipeline, text):
 def test_a_capitalised_preposition_is_a_cue_not_a_first_name(ua_pipeline):
     place = place_named(ua_pipeline, "Біля Роботиного наші бійці закріпилися.", "Роботиного")
     assert (place.geonameid, place.precision) == (ROBOTYNE, 2)
+
+
+KREMENCHUK, DZHANKOI, LYMAN, KRASNOPILLIA, KRYNKY, MARIUPOL, DONETSK = 704147, 709334, 704204, 704343, 703861, 701822, 709717
+
+
+@pytest.mark.parametrize("text, mention, geonameid", [
+    # consonant stems that soften in the Ukrainian locative, names in -й, plural names in the genitive
+    ("Вночі вибухи пролунали в Кременчуці.", "Кременчуці", KREMENCHUK),
+    ("Над Джанкоєм уночі працювала ППО.", "Джанкоєм", DZHANKOI),
+    ("Возле Джанкоя упали обломки дрона.", "Джанкоя", DZHANKOI),
+    ("Десантники тримали оборону біля Кринок понад пів року.", "Кринок", KRYNKY),
+    # an old two-word name in the Russian instrumental
+    ("Бои шли под Красным Лиманом всю осень.", "Красным Лиманом", LYMAN),
+    # a hromada's adjective names its settlement, also inside a list sharing the word
+    ("На Сумщині обстрілів зазнали Краснопільська, Хотінська та Річківська громади.", "Краснопільська",
+     KRASNOPILLIA),
+    # a landmark's adjective names its town
+    ("Ракета влучила в Маріупольський драмтеатр.", "Маріупольський", MARIUPOL),
+    # a city's own district before the city: the city, not its oblast
+    ("Снаряд попал в дом в Пролетарском районе Донецка.", "Донецка", DONETSK),
+])
+def test_fresh_phrasings_of_places(ua_pipeline, text, mention, geonameid):
+    assert place_named(ua_pipeline, text, mention).geonameid == geonameid
+
+
+@pytest.mark.parametrize("text", [
+    "Рівно о півночі сирени замовкли.",              # "exactly", not Rivne
+    "Додому вони так і не повернулися.",              # "home", not Dodoma
+    "Беспилотники сбиты над акваторией Азовского моря.",  # the sea, not the village Азовское
+    "Войска отошли на левый берег Днепра.",            # the river, not the city of Dnipro
+])
+def test_words_and_waters_are_no_places(ua_pipeline, text):
+    assert toponyms(ua_pipeline, text) == []
+
+
+def test_common_word_after_a_near_cue_is_a_village(ua_pipeline):
+    assert place_named(ua_pipeline, "Бої тривають поблизу Прогресу.", "Прогресу").name == "Prohres"

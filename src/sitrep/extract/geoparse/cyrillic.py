@@ -74,6 +74,9 @@ class CyrillicRules:
     cue_words: frozenset[str] = frozenset()  # one-word near and locative cues ("біля", "под"): no place
     body_after: re.Pattern[str] = re.compile(r"(?!)")  # "флоту": a body's name ("Чорноморського флоту")
     surname_endings: tuple[str, ...] = ()  # "-ов", "-ський": a capital word of that shape may be a surname
+    river_before: re.Pattern[str] = re.compile(r"(?!)")  # "на лівому березі": the name after it is a river
+    landmark_after: re.Pattern[str] = re.compile(r"(?!)")  # "драмтеатр": the adjective before it is its town
+    landmark_near_after: re.Pattern[str] = re.compile(r"(?!)")  # "лесу": ... and the place lies near the town
 
 
 def _alternation(words) -> str:
@@ -101,8 +104,11 @@ def _compile(data: list[dict]) -> CyrillicRules:
     conjunctions = _alternation(joined("conjunctions"))
 
     def after(words: list[str]) -> re.Pattern[str]:
-        # "на Покровському та Лиманському напрямках": the first name of a pair takes the word too.
-        return re.compile(rf"^(?P<pair>\s*,?\s+(?:{conjunctions})\s+[А-ЯЁІЇЄҐ][\w'’-]*)?\s+(?:{_alternation(words)})(?![\w])",
+        # "на Покровському та Лиманському напрямках", "Краснопільська, Миропільська та Білопільська
+        # громади": each name of a pair or a list takes the word too.
+        capital = r"[А-ЯЁІЇЄҐ][\w'’-]*"
+        listed = rf"(?:\s*,\s*{capital})+(?:\s*,?\s+(?:{conjunctions})\s+{capital})?"
+        return re.compile(rf"^(?P<pair>{listed}|\s*,?\s+(?:{conjunctions})\s+{capital})?\s+(?:{_alternation(words)})(?![\w])",
                           re.IGNORECASE)
 
     def before(words: list[str]) -> re.Pattern[str]:
@@ -134,6 +140,10 @@ def _compile(data: list[dict]) -> CyrillicRules:
                                    re.IGNORECASE),
         surname_endings=tuple(sorted(set(joined("surname_endings")), key=len, reverse=True)),
         body_after=re.compile(rf"^\s+(?:{_alternation(joined('body_nouns'))})(?![\w])", re.IGNORECASE),
+        river_before=before(joined("river_cues")),
+        landmark_after=re.compile(rf"^\s+(?:{_alternation(joined('landmark_nouns'))})(?![\w])", re.IGNORECASE),
+        landmark_near_after=re.compile(rf"^\s+(?:{_alternation(joined('landmark_near_nouns'))})(?![\w])",
+                                       re.IGNORECASE),
         cue_words=frozenset(str(cue).lower() for cue in (*joined("near_cues"), *joined("locative_cues"))
                             if re.fullmatch(r"\w+", str(cue))),
     )
@@ -202,7 +212,7 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
              ) -> tuple[Found | None, int]:
     """The place that starts at word ``index``, and how many words it takes."""
     word = words[index]
-    after = text[word.end():word.end() + 48]
+    after = text[word.end():word.end() + 96]  # room for a list of names before their shared word
     if word.group().lower() in rules.cue_words:
         # "Біля Кліщіївки ...", "Под Угледаром ...": a preposition capitalised at a sentence's start is
         # a cue for the name after it, not a first name before a surname.
@@ -210,6 +220,9 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
     if rules.body_after.match(after):
         # "штаб Чорноморського флоту": an adjective that names a body (the Black Sea Fleet), not the
         # village of Chornomorske; no other pass may read it as one either.
+        return Found(word.start(), word.end(), ""), 1
+    if rules.river_before.search(text, max(0, word.start() - 32), word.start()):
+        # "на лівий берег Дніпра": the river, not the city of Dnipro
         return Found(word.start(), word.end(), ""), 1
     if rules.people_adjectives.fullmatch(word.group().lower()) and \
             not rules.locative_before.search(text, max(0, word.start() - 32), word.start()):
@@ -236,6 +249,13 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
         key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
         if key is not None:
             return Found(word.start(), word.end(), key, keys, near=True), 1
+    for pattern, near in ((rules.landmark_after, False), (rules.landmark_near_after, True)):
+        if pattern.match(after):
+            # "Мариупольский драмтеатр" is in Mariupol, "в Кременском лесу" near Kreminna: the
+            # adjective names the town the landmark belongs to.
+            key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
+            if key is not None:
+                return Found(word.start(), word.end(), key, keys, near=near), 1
     run = _run(text, words, index, taken)
     for size in range(len(run), 0, -1):
         surfaces = [match.group().lower() for match in run[:size]]
@@ -292,16 +312,23 @@ def _near_fighting(gazetteer, keys) -> bool:
 
 
 def _stopped(text: str, found: Found, rules: CyrillicRules) -> bool:
-    """A common word ("Перемога", "Мир") is a place only right after a settlement word."""
-    if found.role != "any" or found.key not in rules.stop_words:
+    """A common word ("Перемога", "Мир") is a place only right after a settlement word or a near cue
+    ("поблизу Прогресу": words are not what fighting is near)."""
+    # The word as written counts too: "Рівно" ("exactly") reads as the city Рівне through an ending rule.
+    if found.role != "any" or not {found.key, text[found.start:found.end].lower()} & rules.stop_words:
         return False
-    return not rules.settlement_before.search(text, max(0, found.start - 32), found.start)
+    return not _settlement_or_near(text, found.start, rules)
+
+
+def _settlement_or_near(text: str, start: int, rules: CyrillicRules) -> bool:
+    window = max(0, start - 32)
+    return bool(rules.settlement_before.search(text, window, start) or rules.near_before.search(text, window, start))
 
 
 def is_stop_word(text: str, start: int, end: int, key: str) -> bool:
     """For a nominative match of the gazetteer automaton: the same test as ``_stopped``."""
     rules = cyrillic_rules()
-    return key in rules.stop_words and not rules.settlement_before.search(text, max(0, start - 32), start)
+    return bool({key, text[start:end].lower()} & rules.stop_words) and not _settlement_or_near(text, start, rules)
 
 
 def informal_region(word: str, gazetteer) -> str | None:

@@ -259,6 +259,12 @@ def apply_containers(looked: list[Lookup], gazetteer) -> None:
             elif container.mention.role == "district":
                 container.mention.use = "region"  # context for the place, whatever the codes say:
                 continue  # raion codes changed in 2020; a district that does not fit constrains nothing
+            elif item.mention.role == "district" and container.mention.role == "any" and \
+                    is_cyrillic_span(item.mention.name, 0, len(item.mention.name)):
+                # "в Кировском районе Донецка": a city's own district, none of whose namesakes lies in
+                # the city's oblast; the bare name after it is the city, not its oblast.
+                item.entries, item.reason = [], f"a district of {container.mention.name}"
+                continue
             elif item.entries and max(lookup.prior(entry) for entry in item.entries) > APPOSITION_MAX_PRIOR:
                 break  # "Kharkiv, Donetsk and Luhansk": a list of places
             else:
