@@ -34,6 +34,8 @@ class RoleCues:
     passive_repelling: tuple[str, ...]
     interception: tuple[str, ...]
     own_default: str = "UA"
+    infinitive_endings: tuple[str, ...] = ()
+    downed_weapons: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -48,7 +50,9 @@ def cues(language: str) -> RoleCues:
                         repelling=tuple(raw.get("repelling") or ()),
                         passive_repelling=tuple(raw.get("passive_repelling") or ()),
                         interception=tuple(raw.get("interception") or ()),
-                        own_default=raw.get("own_default") or "UA")
+                        own_default=raw.get("own_default") or "UA",
+                        infinitive_endings=tuple(raw.get("infinitive_endings") or ()),
+                        downed_weapons=tuple(raw.get("downed_weapons") or ()))
     except (OSError, yaml.YAMLError, TypeError) as error:
         raise ConfigError(f"{path}: cannot read the actor role cues ({error})") from error
 
@@ -66,7 +70,8 @@ def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None,
     last tokens in the sentence's doc."""
     lex = cues(sentence.doc.lang_)
     words = [token.lower_ for token in sentence]
-    intercepting = any(word.startswith(lex.interception) for word in words if lex.interception)
+    intercepting = bool(lex.interception) and any(word.startswith(lex.interception) for word in words) and \
+        any(word.startswith(lex.downed_weapons) for word in words)
     last = trigger_last if trigger_last is not None else trigger_index
     readings = [(actor, span, "instrument" if intercepting and _air_defence(actor) else
                  _role(sentence, span, trigger_index, last, lex, intercepting))
@@ -91,7 +96,7 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     word = before.lower_ if before is not None else ""
     if word in lex.target_words:
         return "target"
-    if word.startswith(lex.attack_stems):
+    if word.startswith(lex.attack_stems) and not _verb_like(before, lex):  # a noun: "штурм росіян", not "штурмував наші"
         # "обстріл росіян", "дрон ЗСУ": the owner acted, unless its weapons were what was shot down.
         return "target" if intercepting else "owner"
     # "російськими військами", "силами ППО": the last word, or the first (an abbreviation after it does not decline)
@@ -102,11 +107,25 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     following = sentence.doc[span.end] if span.end < sentence.end else None
     if intercepting and following is not None and following.lower_.startswith(lex.attack_stems):
         return "target"  # "семь украинских беспилотников уничтожены": the downed weapons' owner
+    if following is not None and following.lower_ in lex.target_words:
+        return "target"  # "штурмував наші позиції": whose positions were attacked
+    if following is not None and _verb_like(following, lex):
+        return "agent"  # "бої за Торське: противник намагається прорватися": the subject of its own verb
     if trigger_last is not None and span.start > trigger_last:
         return "target"
     if intercepting and trigger_index is not None and span.start >= trigger_index:
         return "target"  # "сбито восемь украинских беспилотников": inside the trigger, the downed weapons' owner
+    if trigger_index is not None and any(_verb_like(token, lex) for token in sentence.doc[trigger_index:span.start]):
+        return "target"  # inside the trigger after its verb: "вибили звідти росіян"
     return "agent"  # before the trigger, or inside a trigger phrase that holds its subject ("Гарнизон ВСУ оставил")
+
+
+def _verb_like(token, lex: RoleCues) -> bool:
+    """A finite verb: its lemma is an infinitive and not the word itself ("штурмував" -> "штурмувати";
+    "обстрела" -> "обстрел" is a noun)."""
+    lemma = token.lemma_.lower()
+    return token.is_alpha and bool(lex.infinitive_endings) and lemma != token.lower_ and \
+        lemma.endswith(lex.infinitive_endings)
 
 
 def _air_defence(actor: Actor) -> bool:
