@@ -325,3 +325,18 @@ def test_words_and_waters_are_no_places(ua_pipeline, text):
 
 def test_common_word_after_a_near_cue_is_a_village(ua_pipeline):
     assert place_named(ua_pipeline, "Бої тривають поблизу Прогресу.", "Прогресу").name == "Prohres"
+
+
+def test_the_occupations_abbreviation_is_the_oblast_and_contains_the_village(ua_pipeline):
+    by_mention = {place.mention: place
+                  for place in toponyms(ua_pipeline, "Российская армия освободила населенный пункт Ильинка в ДНР.")}
+    assert by_mention["ДНР"].role == "region" and by_mention["ДНР"].admin1 == "05"
+    assert by_mention["Ильинка"].admin1 == "05"  # the Donetsk oblast Illinka, not a namesake elsewhere
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Еще три беспилотника, летевших на Москву, сбиты в Раменском.", "Москву"),
+    ("Дві ракети, що летіли на Київ, знищені над Житомирщиною.", "Київ"),
+])
+def test_where_drones_were_flying_is_a_destination(ua_pipeline, text, mention):
+    assert place_named(ua_pipeline, text, mention).role == "destination"

@@ -56,6 +56,8 @@ class CyrillicRules:
     adjective_stems: tuple[tuple[str, str], ...]
     region_informal: tuple[tuple[str, str], ...]
     region_informal_endings: tuple[str, ...]
+    region_abbreviations: dict[str, tuple[str, ...]]
+    region_abbreviation: re.Pattern[str]
     region_nouns: tuple[str, ...]
     region_adjectives: tuple[tuple[str, str], ...]
     district_nouns: tuple[str, ...]
@@ -121,6 +123,8 @@ def _compile(data: list[dict]) -> CyrillicRules:
         adjective_stems=_pairs(joined("adjective_stems")),
         region_informal=_pairs(joined("region_informal")),
         region_informal_endings=tuple(sorted(set(joined("region_informal_endings")), key=len, reverse=True)),
+        region_abbreviations=_abbreviations(joined("region_abbreviations")),
+        region_abbreviation=re.compile(rf"(?<![\w])(?:{_alternation([pair[0] for pair in joined('region_abbreviations')])})(?![\w])"),
         region_nouns=tuple(dict.fromkeys(part["region_noun"] for part in data)),
         region_adjectives=_pairs(joined("region_adjective_endings")),
         district_nouns=tuple(dict.fromkeys(part["district_noun"] for part in data)),
@@ -185,7 +189,22 @@ def find_cyrillic(text: str, gazetteer, taken) -> list[Found]:
         if phrase is not None and (not phrase.key or not _stopped(text, phrase, rules)):
             found.append(phrase)
         index += max(used, 1)
-    return _with_regional_centres(text, found, gazetteer, rules)
+    found.extend(_abbreviated_regions(text, gazetteer, rules, taken, found))
+    return _with_regional_centres(text, sorted(found, key=lambda item: item.start), gazetteer, rules)
+
+
+def _abbreviated_regions(text: str, gazetteer, rules: CyrillicRules, taken, found: list[Found]) -> list[Found]:
+    """"освободили Воровское в ДНР": an oblast by the occupation's abbreviation, as written (all capitals,
+    which the name pattern does not read)."""
+    regions = []
+    for match in rules.region_abbreviation.finditer(text):
+        if taken.overlaps(match.start(), match.end()) or \
+                any(item.start < match.end() and match.start() < item.end for item in found):
+            continue
+        key = _first_known(gazetteer, rules.region_abbreviations[match.group()])
+        if key is not None:
+            regions.append(Found(match.start(), match.end(), key, role="region"))
+    return regions
 
 
 # GeoNames' code for the seat of a first-level division (an oblast's centre).
@@ -400,6 +419,14 @@ def _informal_region(word: str, gazetteer, rules: CyrillicRules) -> str | None:
                 if key is not None:
                     return key
     return None
+
+
+def _abbreviations(pairs: list) -> dict[str, tuple[str, ...]]:
+    """{abbreviation: the region names it may be, in file order} from [abbreviation, name] pairs."""
+    found: dict[str, tuple[str, ...]] = {}
+    for abbreviation, name in pairs:
+        found[abbreviation] = found.get(abbreviation, ()) + (name,)
+    return found
 
 
 def _first_known(gazetteer, names) -> str | None:
