@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from sitrep.extract import cyrillic_roles
-from sitrep.extract.actors import assign_roles, find_actors, load_catalogue, weapon_side
+from sitrep.extract.actors import OPPOSITE, assign_roles, find_actors, load_catalogue, weapon_side
 from sitrep.extract.attribution import Attribution, Attributor
 from sitrep.extract.clauses import Predicate, aftermath, clause_head_at, predicates
 from sitrep.extract.events import EventTyping
@@ -41,7 +41,6 @@ CONFIDENCE = {(True, True): 0.64, (True, False): 0.51, (False, True): 0.65, (Fal
 # The other party of a battle between the war's two sides (actors.yaml ids).
 OPPONENT = {"UA": "ru.armed_forces", "RU": "ua.afu"}
 FORCES = {"UA": "ua.afu", "RU": "ru.armed_forces"}
-OPPOSITE_SIDE = {"UA": "RU", "RU": "UA"}
 # Tellers of their own side's strikes abroad, and tellers of the strikes their side suffers (_implied_doer).
 OWN_STRIKE_KINDS = frozenset({"military", "milblogger"})
 SUFFERED_STRIKE_KINDS = frozenset({"government", "official", "outlet", "wire", "journalist"})
@@ -438,7 +437,7 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
     if typing.sub_event_type == INTERCEPTION_SUBTYPE:
         doer = side or ("RU" if country == "RU" else None)
     elif typing.event_type == "Explosions/Remote violence":
-        other = OPPOSITE_SIDE.get(side)
+        other = OPPOSITE.get(side)
         if side is not None and speaker.kind in SUFFERED_STRIKE_KINDS:
             # a side's administrations and newsrooms tell the strikes their side suffers, at home or in
             # the land it holds ("Horlivka", told by its Russian-installed mayor); Ukraine's tell of
@@ -451,7 +450,7 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
     elif typing.sub_event_type in TERRITORY_SUBTYPES and _LIBERATED.search(typing.trigger or ""):
         doer = side
     elif typing.event_type == "Battles" and typing.status == "failed":
-        doer = OPPOSITE_SIDE.get(side)  # "attacks near X were repelled", told by a side: the other attacked
+        doer = OPPOSITE.get(side)  # "attacks near X were repelled", told by a side: the other attacked
     return load_catalogue().get(FORCES[doer]).actor() if doer is not None else None
 
 
