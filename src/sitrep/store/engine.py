@@ -7,6 +7,7 @@ the rest of the store is written once in SQLAlchemy Core.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -194,14 +195,33 @@ def _on_sqlite_connect(connection: sqlite3.Connection, _record: object) -> None:
         # The busy timeout first: switching a new file to WAL takes a lock, and without the timeout
         # a second process opening the file at that moment fails at once with "database is locked".
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
-        # WAL lets readers (the API, an export) run while a batch writes. In-memory databases
-        # answer 'memory' and stay as they are.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor)
         # Off by default in SQLite; without it ON DELETE CASCADE and the foreign keys do nothing.
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
     connection.create_function("sitrep_lower", 1, _unicode_lower, deterministic=True)
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL, which lets readers (the API, an export) run while a batch writes.
+
+    The mode is stored in the file, so only the first connection to a new file switches it. That
+    switch needs an exclusive lock, and SQLite may answer "database is locked" without calling the
+    busy handler when several processes open the new file at once: retry until the busy timeout.
+    In-memory databases answer 'memory' and stay as they are.
+    """
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory"):
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
