@@ -50,8 +50,11 @@ demo: setup
 	$(BIN)/sitrep serve --db $(DEMO_DB) --host 127.0.0.1 --port $(DEMO_PORT)
 
 # The PostgreSQL and browser tests must run here, not skip: setup installed their Debian packages.
+# Two pytest-xdist workers use both cores of the CI machine (each starts its own PostgreSQL server and
+# loads its own pipeline); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup
-	SITREP_REQUIRE_PG=1 SITREP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+	SITREP_REQUIRE_PG=1 SITREP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=10
 
 bench: setup
 	$(BIN)/python bench/throughput.py

@@ -285,6 +285,12 @@ def is_settlement(place: Place) -> bool:
             and place.lat is not None and place.lon is not None and place.role in (None, "location"))
 
 
+# How far before a settlement its bearing ("3 km south-west of the village of") is looked for. The
+# pattern ends at the settlement, and searching the whole text before each one is quadratic in a long
+# claim; a bearing is a few words, far shorter than this.
+RELATIVE_WINDOW = 300
+
+
 def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> Layout:
     text = claim.text
     inside = [(place.start - claim.start, place.end - claim.start, index, place) for index, place in places
@@ -306,7 +312,8 @@ def _layout(claim: Claim, places: Sequence[tuple[int, Place]], rules: Rules) -> 
     masked = "".join(characters)
     # A settlement named as a bearing or a reference point is not the place of what is said there.
     relative = [entry for entry in settlements
-                if rules.relative_before.search(masked, 0, entry[0]) or rules.relative_after.match(masked, entry[1])]
+                if rules.relative_before.search(masked, max(0, entry[0] - RELATIVE_WINDOW), entry[0])
+                or rules.relative_after.match(masked, entry[1])]
     # A settlement listed right after one named as a bearing shares its role ("south of Izyum and
     # Kupiansk", "via Krymky and Oleksandrivka").
     for entry in settlements:

@@ -581,10 +581,14 @@ def _in_purpose_clause(sentence, position: int, trigger: int) -> bool:
 
 
 def _token_at(sentence, position: int):
-    for token in sentence:
-        if token.idx <= position < token.idx + len(token.text):
-            return token
-    return None
+    """The token of the sentence whose characters hold ``position``, or None (whitespace, outside).
+    char_span finds it without walking the sentence, which matters in a very long one."""
+    words = sentence.doc.char_span(position, position + 1, alignment_mode="expand")
+    if words is None or not len(words):
+        return None
+    token = words[0]
+    inside = sentence.start <= token.i < sentence.end and token.idx <= position < token.idx + len(token.text)
+    return token if inside else None
 
 
 def _claim(document: Document, offset: int, sentence, attribution: Attribution, event: Event | None,

@@ -29,8 +29,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -287,7 +287,7 @@ def score(span) -> Scored | None:
 
 
 def _score(span) -> Scored | None:
-    text = span.text
+    text = span_text(span)
     if not text.strip():
         return None
     hedge_only = _HEDGE_ONLY.set(False)
@@ -644,7 +644,7 @@ def status_of(span, trigger_start: int, trigger_end: int, subtype: str = "") -> 
             return "failed"
     if territory and _aimed_at(token):
         return "planned"
-    if rules["historical"].search(sentence.text):
+    if _anywhere(rules["historical"], sentence):
         return "historical"
     modal = _governing_modal(token, sentence)
     if modal is not None:
@@ -701,31 +701,44 @@ def _bears_on(pattern: re.Pattern[str], sentence, token, coordinated: bool = Tru
     """Whether a status cue of ``pattern`` in the sentence bears on the trigger ``token``: its first
     word lies in a clause that governs the trigger, or in a relative clause on the trigger itself,
     and is not a hedge on some other noun. Without a parse, any cue in the sentence counts."""
-    text = sentence.text
     if token is None or not sentence.doc.has_annotation("DEP"):
-        return bool(pattern.search(text))
+        return _anywhere(pattern, sentence)
     if _clause_head(token, sentence).lower_ in REPORTING_VERBS:
         # The trigger sits in the reporting frame ("... Rybar told its subscribers of the battle for
         # X"): what is reported is the rest of the sentence, whatever the parse makes of it.
-        return bool(pattern.search(text))
+        return _anywhere(pattern, sentence)
     governing = None
-    for match in pattern.finditer(text):
-        words = sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(),
-                                       alignment_mode="expand")
-        if words is None or not len(words):
+    for first, head in _cue_words(pattern, sentence):
+        if first is None:
             return True
-        first = words[0]
         if first.lower_ in NOUN_HEDGES and first.i != token.i and _hedges_something_else(first, token):
             continue
         if governing is None:
             governing = _governing_clauses(token, sentence)
-        head = _clause_head(first, sentence)
         # An adverbial clause on the trigger's verb tells why or with what result, not whether: in
         # "recaptured X, indicating that ..." the inference hedges what it infers, not the recapture.
         if head.i in governing or head.head.i == token.i and head.dep_ != "advcl" and (
                 coordinated or head.dep_ not in ("conj", "parataxis")):
             return True
     return False
+
+
+def _cue_words(pattern: re.Pattern[str], sentence) -> list[tuple[Any, Any]]:
+    """Each match of ``pattern`` in the sentence as its first word and that word's clause head
+    ((None, None) where the match is not on word boundaries), found once per sentence and pattern."""
+    key = (_CUES, pattern.pattern, sentence.start, sentence.end)
+    found = sentence.doc.user_data.get(key)
+    if found is None:
+        found = []
+        for match in pattern.finditer(span_text(sentence)):
+            words = sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(),
+                                           alignment_mode="expand")
+            if words is None or not len(words):
+                found.append((None, None))
+            else:
+                found.append((words[0], _clause_head(words[0], sentence)))
+        sentence.doc.user_data[key] = found
+    return found
 
 
 def _hedges_something_else(word, token) -> bool:
@@ -818,8 +831,41 @@ def _conditional(token, sentence) -> bool:
         for governor in _governors(token):
             if any(child.dep_ == "mark" and child.lower_ in markers for child in governor.children):
                 return True
-    words = {t.lower_ for t in sentence}
+    words = _lower_words(sentence)
     return bool(words & markers) and bool(words & modals)
+
+
+# Keys of what is computed once per doc or sentence and kept in Doc.user_data: status_of runs for
+# every candidate trigger, and recomputing a long sentence's text or words each time is quadratic
+# (a 100,000-character sentence took minutes).
+_DOC_TEXT = "sitrep.text"
+_WORDS = "sitrep.lower_words"
+_CUES = "sitrep.cue_words"
+_FOUND = "sitrep.cue_found"
+
+
+def span_text(span) -> str:
+    """``span.text``, sliced from the doc's text kept once (Span.text joins all its tokens again)."""
+    text = span.doc.user_data.get(_DOC_TEXT)
+    if text is None:
+        text = span.doc.user_data[_DOC_TEXT] = span.doc.text
+    return text[span.start_char:span.end_char]
+
+
+def _anywhere(pattern: re.Pattern[str], span) -> bool:
+    key = (_FOUND, pattern.pattern, span.start, span.end)
+    found = span.doc.user_data.get(key)
+    if found is None:
+        found = span.doc.user_data[key] = bool(pattern.search(span_text(span)))
+    return found
+
+
+def _lower_words(span) -> frozenset[str]:
+    key = (_WORDS, span.start, span.end)
+    words = span.doc.user_data.get(key)
+    if words is None:
+        words = span.doc.user_data[key] = frozenset(t.lower_ for t in span)
+    return words
 
 
 def _negated(token) -> bool:
