@@ -24,7 +24,7 @@ it, such a name counts only inside a sentence and near the fighting ("обстр
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 
@@ -37,6 +37,8 @@ LANGUAGES = ("uk", "ru")
 # Places reached through a Latin transliteration of a Cyrillic name must lie in these countries: there,
 # GeoNames writes Cyrillic names in Latin; elsewhere "Мир" read as "Mir" would find anything.
 BRIDGE_COUNTRIES = frozenset({"UA", "RU", "BY"})
+# Quotation marks that open a name: «Богдана», „Юг“, "Центр".
+OPENING_QUOTES = frozenset("«„\"“")
 # The most words a place name runs to ("Велика Новосілка", "Часів Яр", "Нова Каховка").
 MAX_WORDS = 3
 # A candidate name shorter than this is never tried: two-letter stems match codes and syllables.
@@ -79,6 +81,10 @@ class CyrillicRules:
     river_before: re.Pattern[str] = re.compile(r"(?!)")  # "на лівому березі": the name after it is a river
     landmark_after: re.Pattern[str] = re.compile(r"(?!)")  # "драмтеатр": the adjective before it is its town
     landmark_near_after: re.Pattern[str] = re.compile(r"(?!)")  # "лесу": ... and the place lies near the town
+    # Russian spelling -> Ukrainian spelling of a name (ru/geoparse.yaml): letters, endings, name parts.
+    ukrainian_letters: dict = field(default_factory=dict)
+    ukrainian_endings: tuple[tuple[str, str], ...] = ()
+    ukrainian_parts: tuple[tuple[str, str], ...] = ()
 
 
 def _alternation(words) -> str:
@@ -102,6 +108,9 @@ def cyrillic_rules() -> CyrillicRules:
 def _compile(data: list[dict]) -> CyrillicRules:
     def joined(key: str) -> list:
         return [item for part in data for item in part[key]]
+
+    def optional(key: str) -> list:
+        return [item for part in data for item in part.get(key) or ()]
 
     conjunctions = _alternation(joined("conjunctions"))
 
@@ -150,6 +159,9 @@ def _compile(data: list[dict]) -> CyrillicRules:
                                        re.IGNORECASE),
         cue_words=frozenset(str(cue).lower() for cue in (*joined("near_cues"), *joined("locative_cues"))
                             if re.fullmatch(r"\w+", str(cue))),
+        ukrainian_letters=str.maketrans(dict(_pairs(optional("ukrainian_letters")))),
+        ukrainian_endings=tuple(sorted(_pairs(optional("ukrainian_endings")), key=lambda pair: -len(pair[0]))),
+        ukrainian_parts=_pairs(optional("ukrainian_parts")),
     )
 
 
@@ -275,10 +287,15 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
             key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
             if key is not None:
                 return Found(word.start(), word.end(), key, keys, near=near), 1
-    run = _run(text, words, index, taken)
+    run = _before_region_word(text, _run(text, words, index, taken), rules)
+    if text[max(0, word.start() - 1):word.start()] in OPENING_QUOTES and \
+            not rules.locative_before.search(text, max(0, word.start() - 33), word.start() - 1):
+        # "гаубицы «Богдана»", "группировки «Юг»": a name in quotes is a weapon's, a unit's or a
+        # company's, not a place, unless a locative word comes before the quote ("в «Авдеевке»").
+        return Found(word.start(), run[-1].end(), ""), len(run)
     for size in range(len(run), 0, -1):
         surfaces = [match.group().lower() for match in run[:size]]
-        key, keys = _known_form(surfaces, gazetteer, rules)
+        key, keys, as_written = _known_form(surfaces, gazetteer, rules)
         if key is None:
             continue
         # A near cue ("севернее Работино", "на околицях") says a place follows as a locative word does.
@@ -287,13 +304,13 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
         if size < len(run) and not located:
             # "Олег Кіпер": a first name before a surname, not the village Олег (nor may the automaton take it)
             return Found(word.start(), run[-1].end(), ""), len(run)
-        if not _CYRILLIC.search(key) and not located and \
+        if not as_written and not located and \
                 not rules.region_after.match(text[run[size - 1].end():run[size - 1].end() + 48]) and \
                 not (_mid_sentence(text, run[0].start()) and not surfaces[-1].endswith(rules.surname_endings)
                      and _near_fighting(gazetteer, (key, *keys))):
-            # Known only through a Latin transliteration, with nothing around it that says "place": a common
-            # word that happens to spell a faraway town ("Війська РФ обстріляли ..." is not Biysk). A
-            # capital inside a sentence is a name, though, and one that spells a place where the fighting
+            # Known only through a Latin transliteration or a Ukrainian spelling, with nothing around it
+            # that says "place": a common word that happens to spell a faraway town ("Війська РФ
+            # обстріляли ..." is not Biysk). A capital inside a sentence is a name, though, and one that spells a place where the fighting
             # is ("обстрелы Шебекино", "освобождении ВСУ Работино") is that place, unless it is shaped like
             # a surname ("заявил Песков" is the spokesman, not Pisky, whose genitive it also is).
             return Found(word.start(), run[size - 1].end(), ""), size
@@ -309,6 +326,16 @@ def _run(text: str, words: list[re.Match], index: int, taken) -> list[re.Match]:
                 taken.overlaps(following.start(), following.end()):
             break
         run.append(following)
+    return run
+
+
+def _before_region_word(text: str, run: list[re.Match], rules: CyrillicRules) -> list[re.Match]:
+    """The run up to an adjective that starts an oblast's or a district's name: in "Петропавловка
+    Харьковской области" the place is one word, and the next is no surname after a first name."""
+    for position in range(1, len(run)):
+        after = text[run[position].end():run[position].end() + 96]
+        if rules.region_after.match(after) or rules.district_after.match(after):
+            return run[:position]
     return run
 
 
@@ -371,21 +398,59 @@ def _replaced(word: str, pairs) -> list[str]:
     return [word[:len(word) - len(ending)] + replacement for ending, replacement in pairs if word.endswith(ending)]
 
 
-def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
+def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...], bool]:
     """The first combination of the words' case forms that the gazetteer knows, with the Latin keys of
-    the same name; else the first combination known only through its Latin transliterations."""
+    the same name; else the first combination known only in its Ukrainian spelling or through its Latin
+    transliterations. The flag says whether the name was known as written (a reading through another
+    spelling needs more evidence that it is a place: see _read_at)."""
     combinations = [" ".join(parts) for parts in product(*(lemmas(surface, rules.endings) for surface in surfaces))]
     known = [name for name in combinations if _known(gazetteer, name)]
     if known:
         # Every reading counts: Russian leaves "Ласточкино" undeclined, and it is both a Crimean village's
         # name and the Russian form of Donetsk oblast's "Ласточкине"; a named oblast decides.
         keys = [key for name in known for key in (name, *_bridged(gazetteer, name))]
-        return known[0], tuple(dict.fromkeys(keys[1:]))
-    for name in combinations:
-        keys = _bridged(gazetteer, name)
+        return known[0], tuple(dict.fromkeys(keys[1:])), True
+    latin = [key for name in combinations for key in _bridged(gazetteer, name)]
+    # A Russian spelling whose Ukrainian form the gazetteer knows in Cyrillic ("Петропавловка" ->
+    # "петропавлівка") is that place before any namesake its Latin transliteration reaches in Russia;
+    # those namesakes stay candidates for the resolver.
+    ukrainian = [spelling for name in combinations for spelling in ukrainian_spellings(name, rules)
+                 if _known(gazetteer, spelling)]
+    if ukrainian:
+        keys = [key for name in ukrainian for key in (name, *_bridged(gazetteer, name))] + latin
+        return ukrainian[0], tuple(dict.fromkeys(keys[1:])), False
+    if latin:
+        return latin[0], tuple(dict.fromkeys(latin[1:])), False
+    return (*_in_ukrainian_spelling(combinations, gazetteer, rules), False)
+
+
+def _in_ukrainian_spelling(names: list[str], gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
+    """The first Ukrainian spelling of a Russian name that the gazetteer knows, in Cyrillic or through its
+    Latin transliterations ("синьковка" -> "синьківка"); tried only when the name as written is unknown."""
+    spellings = [spelling for name in names for spelling in ukrainian_spellings(name, rules)]
+    for spelling in spellings:
+        if _known(gazetteer, spelling):
+            return spelling, _bridged(gazetteer, spelling)
+    for spelling in spellings:
+        keys = _bridged(gazetteer, spelling)
         if keys:
             return keys[0], keys[1:]
     return None, ()
+
+
+def ukrainian_spellings(name: str, rules: CyrillicRules) -> list[str]:
+    """Ukrainian spellings of a (lower-case, nominative) Russian name by the regular correspondences of
+    ru/geoparse.yaml: each word's letters, one ending, then parts of names ("новоалександровка" ->
+    "новоолександрівка"). The name itself is not among them."""
+    words = []
+    for word in name.split(" "):
+        base = word.lower().translate(rules.ukrainian_letters)
+        forms = {base} | {base[:len(base) - len(ending)] + replacement
+                          for ending, replacement in rules.ukrainian_endings if base.endswith(ending)}
+        for part, replacement in rules.ukrainian_parts:
+            forms |= {form.replace(part, replacement, 1) for form in forms if part in form}
+        words.append(sorted(forms))
+    return [spelling for spelling in (" ".join(parts) for parts in product(*words)) if spelling != name]
 
 
 def _settlement_of_adjective(word: str, gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
@@ -402,7 +467,7 @@ def _settlement_of_adjective(word: str, gazetteer, rules: CyrillicRules) -> tupl
         keys = _bridged(gazetteer, name)
         if keys:
             return keys[0], keys[1:]
-    return None, ()
+    return _in_ukrainian_spelling(names, gazetteer, rules)
 
 
 def _informal_region(word: str, gazetteer, rules: CyrillicRules) -> str | None:

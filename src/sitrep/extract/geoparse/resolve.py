@@ -484,10 +484,13 @@ def choose(item: Lookup, document: Context, theatre: bool = False):
     if theatre:
         item.entries = _living(item.entries)
         # Namesakes with no clear leader on the prior alone (a city keeps its place), in a document that
-        # names no other place: the fighting decides (FRONT_KM).
-        front = document.anchor is None and isinstance(_provisional(item), (_Country, type(None)))
+        # names no other place or whose places lie at the fighting: the fighting decides (FRONT_KM).
+        # "у районах Лисівки та Гродівки" next to Pokrovsk is the Lysivka there, not a larger one in
+        # Poltava oblast that the median of the document's places would not outweigh.
+        at_front = document.anchor is None or front_km(*document.anchor) <= FRONT_KM
+        front = at_front and isinstance(_provisional(item), (_Country, type(None)))
         if front:
-            item.entries = _near_front(item.entries, _name_prior(item))
+            item.entries = _near_front(item.entries, _name_prior(item), ordered=document.anchor is None)
     if len(item.entries) == 1:
         return item.entries[0]
     if not item.entries:
@@ -502,11 +505,14 @@ def choose(item: Lookup, document: Context, theatre: bool = False):
     return item.entries[index]
 
 
-def _near_front(entries: list, name_prior) -> list:
+def _near_front(entries: list, name_prior, ordered: bool = True) -> list:
     """The entries within FRONT_KM of the first line of data/front.yaml that has any (the line of
     contact before the shelled border: "liberated Andriivka" is the village on the line, not one near
-    the border), with the towns (FRONT_KEEP_PRIOR) wherever they lie; all of them where none is near."""
-    for line in _front_lines():
+    the border), with the towns (FRONT_KEEP_PRIOR) wherever they lie; all of them where none is near.
+    Not ``ordered`` (the document's own places say which sector it is about): near any line, and the
+    document's places choose among them."""
+    lines = _front_lines() if ordered else (tuple(segment for line in _front_lines() for segment in line),)
+    for line in lines:
         near = [entry for entry in entries if _km_to(line, entry.lat, entry.lon) <= FRONT_KM]
         if near:
             return [entry for entry in entries if entry in near or name_prior(entry) >= FRONT_KEEP_PRIOR]
