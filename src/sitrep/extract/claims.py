@@ -44,6 +44,8 @@ FORCES = {"UA": "ua.afu", "RU": "ru.armed_forces"}
 # Tellers of their own side's strikes abroad, and tellers of the strikes their side suffers (_implied_doer).
 OWN_STRIKE_KINDS = frozenset({"military", "milblogger"})
 SUFFERED_STRIKE_KINDS = frozenset({"government", "official", "outlet", "wire", "journalist"})
+# Actor kinds that are a side's armed forces: a strike on them is the other side's (_opponent).
+ARMED_KINDS = frozenset({"military", "paramilitary", "pmc", "separatist"})
 # A settlement "liberated": the teller's side took it (in any of the three languages).
 _LIBERATED = re.compile(r"liberat|звільн|освобо|деокуп", re.IGNORECASE)
 # Events whose doer a weapon can name (not protests, not agreements).
@@ -480,10 +482,13 @@ def _opponent(actor1: Actor | None, actor2: Actor | None, event_type: str,
     """In a battle between the war's two sides, naming one names the other: "Russian units attacked
     near Avdiivka" is fought against Ukraine's forces. Only for battles, whose other party is never
     civilians, and only between UA and RU. Likewise drones or missiles of one side shot down ("8
-    Ukrainian drones were destroyed over Bryansk") were downed by the other."""
+    Ukrainian drones were destroyed over Bryansk") were downed by the other, and a strike on one side's
+    forces with no striker named ("поражены пункты дислокации подразделений ВСУ") was the other's."""
     if (actor1 is None) == (actor2 is None):
         return actor1, actor2
-    if event_type != "Battles" and not (sub_event_type == INTERCEPTION_SUBTYPE and actor1 is None):
+    strike_on_forces = event_type == "Explosions/Remote violence" and actor1 is None and actor2.kind in ARMED_KINDS
+    if event_type != "Battles" and not (sub_event_type == INTERCEPTION_SUBTYPE and actor1 is None) \
+            and not strike_on_forces:
         return actor1, actor2
     known = actor1 or actor2
     if known.side not in OPPONENT:
