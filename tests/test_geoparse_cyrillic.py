@@ -280,6 +280,8 @@ def test_a_latin_only_name_inside_a_sentence_near_the_fighting_is_a_place(ua_pip
     "Війська РФ обстріляли позиції.",               # at a sentence's start, and Biysk is far from the front
     "Усі дрони збито вночі.",                       # "all", also Wuxi's Cyrillic name
     "Кораблі Чорноморського флоту вийшли в море.",  # the Black Sea Fleet, not the village Chornomorske
+    "Самоходная гаубица «Богдана» уничтожена.",     # a weapon's name in quotes, not the village Bohdan
+    "Пресс-служба группировки «Юг» сообщила о боях.",  # a unit's name in quotes
 ])
 def test_surnames_pronouns_and_bodies_are_no_places(ua_pipeline, text):
     assert toponyms(ua_pipeline, text) == []
@@ -291,6 +293,7 @@ def test_a_capitalised_preposition_is_a_cue_not_a_first_name(ua_pipeline):
 
 
 KREMENCHUK, DZHANKOI, LYMAN, KRASNOPILLIA, KRYNKY, MARIUPOL, DONETSK = 704147, 709334, 704204, 704343, 703861, 701822, 709717
+TONENKE, NEVELSKE, NETAILOVE, SYNKIVKA, UMANSKE, LYSIVKA_POKROVSK = 691412, 9112915, 9112918, 693778, 690685, 702947
 
 
 @pytest.mark.parametrize("text, mention, geonameid", [
@@ -308,6 +311,16 @@ KREMENCHUK, DZHANKOI, LYMAN, KRASNOPILLIA, KRYNKY, MARIUPOL, DONETSK = 704147, 7
     ("Ракета влучила в Маріупольський драмтеатр.", "Маріупольський", MARIUPOL),
     # a city's own district before the city: the city, not its oblast
     ("Снаряд попал в дом в Пролетарском районе Донецка.", "Донецка", DONETSK),
+    # Russian spellings that GeoNames holds only in Ukrainian (Тоненьке, Невельське, Нетайлове, Синьківка)
+    ("Бои продолжаются у Тоненького.", "Тоненького", TONENKE),
+    ("Наши штурмовики закрепились в Невельском.", "Невельском", NEVELSKE),
+    ("ВСУ откатились от Нетайлово.", "Нетайлово", NETAILOVE),
+    # an oblast named after the place ends its name: no first name before a surname
+    ("Противник обстрелял Синьковку Харьковской области.", "Синьковку", SYNKIVKA),
+    # near the fighting, the namesake at the front: Umanske of Donetsk oblast, not Cherkasy's; Lysivka
+    # on the 2024 line by Pokrovsk, not Poltava oblast's, also where another place is named
+    ("Штурмовики вышли к окраине Уманского.", "Уманского", UMANSKE),
+    ("Окупанти атакували біля Лисівки та Гродівки.", "Лисівки", LYSIVKA_POKROVSK),
 ])
 def test_fresh_phrasings_of_places(ua_pipeline, text, mention, geonameid):
     assert place_named(ua_pipeline, text, mention).geonameid == geonameid

@@ -405,19 +405,20 @@ def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[s
     spelling needs more evidence that it is a place: see _read_at)."""
     combinations = [" ".join(parts) for parts in product(*(lemmas(surface, rules.endings) for surface in surfaces))]
     known = [name for name in combinations if _known(gazetteer, name)]
-    if known:
-        # Every reading counts: Russian leaves "Ласточкино" undeclined, and it is both a Crimean village's
-        # name and the Russian form of Donetsk oblast's "Ласточкине"; a named oblast decides.
-        keys = [key for name in known for key in (name, *_bridged(gazetteer, name))]
-        return known[0], tuple(dict.fromkeys(keys[1:])), True
-    latin = [key for name in combinations for key in _bridged(gazetteer, name)]
     # A Russian spelling whose Ukrainian form the gazetteer knows in Cyrillic ("Петропавловка" ->
-    # "петропавлівка") is that place before any namesake its Latin transliteration reaches in Russia;
-    # those namesakes stay candidates for the resolver.
+    # "петропавлівка", "в Невельском" -> "невельське") is that place, not a namesake that only its Latin
+    # transliteration reaches ("Nevelsk" on Sakhalin, which a larger population would make win).
     ukrainian = [spelling for name in combinations for spelling in ukrainian_spellings(name, rules)
                  if _known(gazetteer, spelling)]
+    if known:
+        # Every reading counts: Russian leaves "Ласточкино" undeclined, and it is both a Crimean village's
+        # name and the Russian form of Donetsk oblast's "Ласточкине"; "в Невельском" is Sakhalin's Nevelsk
+        # or Donetsk oblast's Невельське. A named oblast or the fighting decides.
+        keys = [key for name in known + ukrainian for key in (name, *_bridged(gazetteer, name))]
+        return known[0], tuple(dict.fromkeys(keys[1:])), True
+    latin = [key for name in combinations for key in _bridged(gazetteer, name)]
     if ukrainian:
-        keys = [key for name in ukrainian for key in (name, *_bridged(gazetteer, name))] + latin
+        keys = [key for name in ukrainian for key in (name, *_bridged(gazetteer, name))]
         return ukrainian[0], tuple(dict.fromkeys(keys[1:])), False
     if latin:
         return latin[0], tuple(dict.fromkeys(latin[1:])), False
