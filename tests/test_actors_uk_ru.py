@@ -101,6 +101,11 @@ def test_who_downed_what(event_of, text, outlet, actor1, actor2):
     ("Наши штурмовые группы ведут бои за завод в Волчанске.", "Канал новостей", "RU"),
     ("Противник атаковал позиции у Работино.", "Канал новостей", "UA"),
     ("Ворог обстріляв Херсонську область, поранено двох людей.", "Канал новин", "RU"),
+    # a defence ministry tells its own side's strikes, also with no place named
+    ("Ударом высокоточного оружия поражен склад горючего у Покровска.", "Минобороны России", "RU"),
+    ("Нанесен массированный удар по военным аэродромам противника.", "Минобороны России", "RU"),
+    # a strike on one side's forces, with no striker named, was the other side's
+    ("Артиллерийским огнем поражены позиции подразделений ВСУ у Торецка.", "Канал новостей", "RU"),
 ])
 def test_the_doer_from_the_weapon_the_teller_and_the_place(event_of, text, outlet, actor1):
     assert _sides(event_of(text, outlet))[0] == actor1

@@ -44,6 +44,10 @@ FORCES = {"UA": "ua.afu", "RU": "ru.armed_forces"}
 # Tellers of their own side's strikes abroad, and tellers of the strikes their side suffers (_implied_doer).
 OWN_STRIKE_KINDS = frozenset({"military", "milblogger"})
 SUFFERED_STRIKE_KINDS = frozenset({"government", "official", "outlet", "wire", "journalist"})
+# A defence ministry is a government body, but its briefings tell its own side's strikes ("нанесен
+# групповой удар по объектам ... Украины"), as a military does, also where no place is named; matched on
+# the role sources.yaml gives.
+_DEFENCE_MINISTRY = re.compile(r"\bdefen[cs]e ministry|\bministry of defen[cs]e", re.IGNORECASE)
 # Actor kinds that are a side's armed forces: a strike on them is the other side's (_opponent).
 ARMED_KINDS = frozenset({"military", "paramilitary", "pmc", "separatist"})
 # A settlement "liberated": the teller's side took it (in any of the three languages).
@@ -440,12 +444,14 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
         doer = side or ("RU" if country == "RU" else None)
     elif typing.event_type == "Explosions/Remote violence":
         other = OPPOSITE.get(side)
-        if side is not None and speaker.kind in SUFFERED_STRIKE_KINDS:
+        ministry = bool(_DEFENCE_MINISTRY.search(speaker.role or ""))
+        own = speaker.kind in OWN_STRIKE_KINDS or ministry
+        if side is not None and speaker.kind in SUFFERED_STRIKE_KINDS and not own:
             # a side's administrations and newsrooms tell the strikes their side suffers, at home or in
             # the land it holds ("Horlivka", told by its Russian-installed mayor); Ukraine's tell of
             # explosions in Russia as Ukraine's strikes
             doer = side if side == "UA" and country == "RU" else other
-        elif side is not None and speaker.kind in OWN_STRIKE_KINDS and country == other:
+        elif side is not None and own and (country == other or ministry and country is None):
             doer = side  # a military's strike on the other's country; at home it may be either
         elif side is None and country == "RU":
             doer = "UA"
