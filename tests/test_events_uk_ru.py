@@ -260,6 +260,16 @@ def test_harm_told_in_the_next_ukrainian_and_russian_sentence_is_a_claim_of_the_
         assert found[1].fatalities == 2 and found[1].place == found[0].place
 
 
+def test_a_sentence_that_denies_harm_is_no_claim_of_the_strike_before(ua_pipeline):
+    from sitrep.ingest.document import make_document
+
+    for text, events in (("Над Белгородом сбиты три беспилотника. Пострадавших и разрушений нет.", 1),
+                         ("Вночі ворог атакував Суми дронами. Постраждалих немає.", 1),
+                         ("Ночью ВСУ обстреляли Горловку. Погиб мужчина, разрушений нет.", 2)):
+        extraction = ua_pipeline.process(make_document(text, "report.txt"))
+        assert len([claim for claim in extraction.claims if claim.event is not None]) == events, text
+
+
 @pytest.mark.parametrize("language, text", [
     ("ru", "В Харькове ожидают массированного ракетного удара."),
     ("ru", "Посольство закрылось из-за угрозы обстрела Киева."),

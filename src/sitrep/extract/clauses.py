@@ -96,8 +96,15 @@ def _admitted(text: str) -> bool:
 
 def aftermath(text: str, language: str = DEFAULT_LANGUAGE) -> re.Match | None:
     """The words by which a sentence with no event of its own reports what an event did ("A man was
-    wounded", "Внаслідок удару загинули двоє"), or None (lang/<language>/clauses.yaml, ``aftermath``)."""
-    return next((match for pattern in _patterns("aftermath", language) if (match := pattern.search(text))), None)
+    wounded", "Внаслідок удару загинули двоє"), or None (lang/<language>/clauses.yaml, ``aftermath``).
+    Harm words inside a denial of harm (``no_harm``: "Пострадавших и разрушений нет", "No one was hurt")
+    do not count; "Погиб мужчина, разрушений нет" still reports a death."""
+    denied = [match.span() for pattern in _patterns("no_harm", language) for match in pattern.finditer(text)]
+    for pattern in _patterns("aftermath", language):
+        for match in pattern.finditer(text):
+            if not any(start <= match.start() and match.end() <= end for start, end in denied):
+                return match
+    return None
 
 
 def _admit_patterns() -> tuple[re.Pattern, ...]:
