@@ -39,6 +39,10 @@ def claim_with(extraction, words):
      "ru", "Вячеслав Гладков", "губернатор Белгородской области", "government", "RU", "Vyacheslav Gladkov"),
     ("Про це повідомив речник Повітряних сил Юрій Ігнат під час телемарафону.",
      "uk", "Юрій Ігнат", "речник Повітряних сил", "military", "UA", "Yurii Ihnat"),
+    # a hyphenated rank inside the description ("генерал-лейтенант") does not end it
+    ("Как заявил официальный представитель Минобороны России генерал-лейтенант Игорь Конашенков, атаки отбиты.",
+     "ru", "Игорь Конашенков", "официальный представитель Минобороны России генерал-лейтенант", "military", "RU",
+     "Igor Konashenkov"),
 ])
 def test_official_with_title_gives_name_role_kind_side_and_latin_name(extract, text, language, name, role, kind,
                                                                        side, latin):

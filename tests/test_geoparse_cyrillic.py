@@ -282,6 +282,7 @@ def test_a_latin_only_name_inside_a_sentence_near_the_fighting_is_a_place(ua_pip
     "Кораблі Чорноморського флоту вийшли в море.",  # the Black Sea Fleet, not the village Chornomorske
     "Самоходная гаубица «Богдана» уничтожена.",     # a weapon's name in quotes, not the village Bohdan
     "Пресс-служба группировки «Юг» сообщила о боях.",  # a unit's name in quotes
+    "По словам подполковника Андрея Иванова, атаки отбиты.",  # a first name and surname, not Ivanove
 ])
 def test_surnames_pronouns_and_bodies_are_no_places(ua_pipeline, text):
     assert toponyms(ua_pipeline, text) == []

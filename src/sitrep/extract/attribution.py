@@ -593,7 +593,10 @@ def _is_mark(token) -> bool:
 
 
 def _is_boundary(token) -> bool:
-    """Punctuation, and tokens with no letter or digit (markdown, emoji), end a speaker's words."""
+    """Punctuation, and tokens with no letter or digit (markdown, emoji), end a speaker's words; a hyphen
+    inside a word ("генерал-лейтенант", split by the tokenizer) does not."""
+    if token.text == "-" and not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_:
+        return False
     return token.text in _BOUNDARY_TOKENS or not any(char.isalnum() for char in token.text)
 
 

@@ -288,6 +288,9 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
             if key is not None:
                 return Found(word.start(), word.end(), key, keys, near=near), 1
     run = _before_region_word(text, _run(text, words, index, taken), rules)
+    if len(run) >= 2 and _first_name_and_surname(run[0].group(), run[1].group(), rules.surname_endings):
+        # "подполковника Андрея Иванова": a person, not the town Иваново in its genitive
+        return Found(word.start(), run[1].end(), ""), 2
     if text[max(0, word.start() - 1):word.start()] in OPENING_QUOTES and \
             not rules.locative_before.search(text, max(0, word.start() - 33), word.start() - 1):
         # "гаубицы «Богдана»", "группировки «Юг»": a name in quotes is a weapon's, a unit's or a
@@ -327,6 +330,25 @@ def _run(text: str, words: list[re.Match], index: int, taken) -> list[re.Match]:
             break
         run.append(following)
     return run
+
+
+@lru_cache(maxsize=None)
+def _analyzer(language: str):
+    import pymorphy3  # the dictionaries ship in the pymorphy3-dicts-uk and -ru packages
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@lru_cache(maxsize=4096)
+def _first_name_and_surname(first: str, second: str, surname_endings: tuple[str, ...]) -> bool:
+    """Whether two capitalised words are a first name and a surname by one language's dictionary: the
+    first word's likeliest reading is a first name, the second's a surname or shaped like one."""
+    for language in LANGUAGES:
+        analyzer = _analyzer(language)
+        if "Name" in analyzer.parse(first)[0].tag and (
+                "Surn" in analyzer.parse(second)[0].tag or second.lower().endswith(surname_endings)):
+            return True
+    return False
 
 
 def _before_region_word(text: str, run: list[re.Match], rules: CyrillicRules) -> list[re.Match]:
