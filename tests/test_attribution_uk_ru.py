@@ -105,6 +105,10 @@ def test_channel_of_the_statement(extract):
     "Вночі російські війська обстріляли Нікополь з артилерії.",  # no frame
     "Ворог не повідомив про втрати під Авдіївкою.",  # a negated frame names no speaker
     "Ранее сообщалось, что в Донецке слышны взрывы.",  # impersonal: nobody named
+    # words before a headline's colon that name nobody: a common noun, a verb, a clause
+    "Погода на завтра: в Запорожье до +28, без осадков.",
+    "Напоминаем: при сигнале тревоги спускайтесь в укрытие.",
+    "У Запоріжжі пролунали вибухи: ворог атакував місто дронами.",
 ])
 def test_a_channel_post_without_a_speaker_belongs_to_the_channel(extract, text):
     source = extract(text, outlet="Новини Запоріжжя", channel="telegram").claims[0].source

@@ -24,6 +24,7 @@ from importlib import resources
 import yaml
 
 from sitrep.extract.lang import resource
+from sitrep.extract.nlp import morph_analyzer
 from sitrep.gazetteer.variants import transliterate
 from sitrep.models import Document, Place, Source
 
@@ -760,6 +761,35 @@ def _speaker_words(words: list, verb, lex: Lexicon, inflected: bool = False) -> 
     return CyrillicFrame(tuple(words), inflected, verb)
 
 
+# pymorphy3 tags of a word that names someone: a first name, a surname, a patronymic, an organisation,
+# an abbreviation.
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Orgn", "Abbr"})
+# Parts of speech that no speaker's name holds: "У Харкові пролунали вибухи:", "Сегодня сбор закрываем:".
+_NOT_IN_NAMES = frozenset({"VERB", "INFN", "GRND", "PRTF", "PRTS", "ADVB", "PRED"})
+
+
+def _name_like(words: list, lex: Lexicon) -> bool:
+    """Whether the words before a headline's colon can name a speaker: a known one, or words without a
+    verb or an adverb, each capitalised or a title; one word alone must be a name by the dictionary or
+    a word it does not know ("Лубінець"), not a common noun ("Погода:", "Напоминаем:")."""
+    if not words:
+        return False
+    if known_speaker(_join(words)) is not None:
+        return True
+    if any(not token.text[:1].isupper() and token.lower_ not in lex.titles for token in words):
+        return False
+    try:
+        analyzer = morph_analyzer(words[0].doc.lang_)
+    except ValueError:
+        return True
+    readings = [analyzer.parse(token.text)[0] for token in words]
+    if any(reading.tag.POS in _NOT_IN_NAMES for reading in readings):
+        return False
+    if len(words) == 1:
+        return not readings[0].is_known or bool(_NAME_TAGS & set(readings[0].tag.grammemes))
+    return True
+
+
 def _colon_speaker(sentence, tokens: list, lex: Lexicon) -> CyrillicFrame | None:
     """"Пушилин: «...»"; and the headline form without quotes, "Лубінець: окупанти розстріляли ...",
     "Минобороны РФ: Угледар освобожден", where the words before the colon name a person (two or three
@@ -772,7 +802,8 @@ def _colon_speaker(sentence, tokens: list, lex: Lexicon) -> CyrillicFrame | None
     words = [token for token in tokens if token.idx - sentence.start_char < match.end(1)
              and not _is_boundary(token)]
     if quoted is None and (len(words) > MAX_HEADLINE_SPEAKER_WORDS or
-                           " ".join(token.lower_ for token in words) in lex.headline_words):
+                           " ".join(token.lower_ for token in words) in lex.headline_words or
+                           not _name_like(words, lex)):
         return None
     found = _speaker_words(words, verb=None, lex=lex) if len(words) <= 6 else None
     return replace(found, headline=True) if found is not None and quoted is None else found

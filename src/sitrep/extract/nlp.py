@@ -190,6 +190,20 @@ def load_lemmatizer(language: str):
     return nlp
 
 
+@lru_cache(maxsize=len(LEMMATIZED))
+def morph_analyzer(language: str):
+    """pymorphy3's analyzer of ``language`` ("uk", "ru"), for what a word is (a first name, a surname, a
+    verb) where the pipeline has no tagger; its dictionaries ship in the pymorphy3-dicts packages."""
+    if language not in LEMMATIZED:
+        raise ValueError(f"no morphological analyzer for {language!r}; there is one for {sorted(LEMMATIZED)}")
+    try:
+        import pymorphy3
+    except ImportError:
+        raise ConfigError(f"the {language} analyzer needs pymorphy3 and pymorphy3-dicts-{language}; run `make setup`") \
+            from None
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of one document, parsed: ``doc`` offsets plus ``start`` are document offsets.

@@ -32,6 +32,7 @@ import yaml
 
 from sitrep.errors import ConfigError
 from sitrep.extract.lang import resource
+from sitrep.extract.nlp import morph_analyzer
 
 LANGUAGES = ("uk", "ru")
 # Places reached through a Latin transliteration of a Cyrillic name must lie in these countries: there,
@@ -332,19 +333,12 @@ def _run(text: str, words: list[re.Match], index: int, taken) -> list[re.Match]:
     return run
 
 
-@lru_cache(maxsize=None)
-def _analyzer(language: str):
-    import pymorphy3  # the dictionaries ship in the pymorphy3-dicts-uk and -ru packages
-
-    return pymorphy3.MorphAnalyzer(lang=language)
-
-
 @lru_cache(maxsize=4096)
 def _first_name_and_surname(first: str, second: str, surname_endings: tuple[str, ...]) -> bool:
     """Whether two capitalised words are a first name and a surname by one language's dictionary: the
     first word's likeliest reading is a first name, the second's a surname or shaped like one."""
     for language in LANGUAGES:
-        analyzer = _analyzer(language)
+        analyzer = morph_analyzer(language)
         if "Name" in analyzer.parse(first)[0].tag and (
                 "Surn" in analyzer.parse(second)[0].tag or second.lower().endswith(surname_endings)):
             return True
