@@ -41,6 +41,9 @@ def _sides(event):
      "RU", None),
     # "по позициям X": the target
     ("Российская авиация нанесла удар по позициям ВСУ у Работино.", "Канал новостей", "RU", "UA"),
+    # a group of forces named without "войск", and the enemy whose defence was broken: the target
+    ("Штурмовики группировки «Юг», прорвав оборону противника, освободили Кировское.", "Канал новостей",
+     "RU", "UA"),
 ])
 def test_actors_and_roles_without_a_parse(event_of, text, outlet, actor1, actor2):
     event = event_of(text, outlet)
