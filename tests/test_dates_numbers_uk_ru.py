@@ -22,13 +22,14 @@ DATES = [
     ("ru", "Вчера вечером украинские дроны атаковали Белгород.", D(2024, 3, 5), D(2024, 3, 5), "day"),
     ("uk", "Сьогодні вранці ворог атакував Харків ударними дронами.", PUBLISHED, PUBLISHED, "day"),
     ("ru", "Сегодня утром беспилотник атаковал нефтебазу в Брянской области.", PUBLISHED, PUBLISHED, "day"),
-    # a night: the day it began, as "overnight" in English
+    # a night: a bare one is the day it began, as "overnight" in English; a named one runs from the day it
+    # began to the day it ended
     ("uk", "Вночі окупанти запустили по Одесі 17 шахедів.", D(2024, 3, 5), D(2024, 3, 5), "day"),
     ("ru", "Этой ночью над Курской областью сбиты 11 беспилотников.", D(2024, 3, 5), D(2024, 3, 5), "day"),
-    ("uk", "У ніч на 2 березня ворог атакував Запоріжжя.", D(2024, 3, 1), D(2024, 3, 1), "day"),
-    ("ru", "В ночь на 2 марта ВСУ атаковали Белгород.", D(2024, 3, 1), D(2024, 3, 1), "day"),
-    ("ru", "В ночь с 1 на 2 марта ВСУ атаковали Белгород.", D(2024, 3, 1), D(2024, 3, 1), "day"),
-    ("uk", "У ніч на неділю ворог атакував Миколаїв.", D(2024, 3, 2), D(2024, 3, 2), "day"),
+    ("uk", "У ніч на 2 березня ворог атакував Запоріжжя.", D(2024, 3, 1), D(2024, 3, 2), "day"),
+    ("ru", "В ночь на 2 марта ВСУ атаковали Белгород.", D(2024, 3, 1), D(2024, 3, 2), "day"),
+    ("ru", "В ночь с 1 на 2 марта ВСУ атаковали Белгород.", D(2024, 3, 1), D(2024, 3, 2), "day"),
+    ("uk", "У ніч на неділю ворог атакував Миколаїв.", D(2024, 3, 2), D(2024, 3, 3), "day"),
     # a day of a month, in the genitive, with and without a year
     ("uk", "2 березня ворог обстріляв Нікополь з артилерії.", D(2024, 3, 2), D(2024, 3, 2), "day"),
     ("ru", "2 марта ВСУ обстреляли Донецк из РСЗО.", D(2024, 3, 2), D(2024, 3, 2), "day"),
@@ -185,18 +186,19 @@ def extract(pipeline):
     return run
 
 
-@pytest.mark.parametrize("language, text, subtype, start, deaths", [
+@pytest.mark.parametrize("language, text, subtype, start, end, deaths", [
     ("uk", "Вчора ввечері противник завдав ракетного удару по Харкову, загинули двоє людей, ще п'ятеро поранені.",
-     "Shelling/artillery/missile attack", D(2024, 3, 5), 2),
+     "Shelling/artillery/missile attack", D(2024, 3, 5), D(2024, 3, 5), 2),
     ("ru", "В ночь на 4 марта ВСУ обстреляли Горловку из РСЗО, погибли трое мирных жителей, двое ранены.",
-     "Shelling/artillery/missile attack", D(2024, 3, 3), 3),
+     "Shelling/artillery/missile attack", D(2024, 3, 3), D(2024, 3, 4), 3),
 ])
-def test_an_event_gets_its_date_and_deaths_through_the_pipeline(extract, language, text, subtype, start, deaths):
+def test_an_event_gets_its_date_and_deaths_through_the_pipeline(extract, language, text, subtype, start, end,
+                                                                 deaths):
     extraction = extract(text)
     events = [claim.event for claim in extraction.claims if claim.event is not None]
     assert [claim.language for claim in extraction.claims] == [language]
     assert events, "no event coded"
     event = events[0]
     assert event.sub_event_type == subtype
-    assert (event.date.start, event.date.end, event.date.precision) == (start, start, "day")
+    assert (event.date.start, event.date.end, event.date.precision) == (start, end, "day")
     assert event.fatalities == deaths

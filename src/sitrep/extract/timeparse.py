@@ -519,8 +519,9 @@ class DateResolver:
         return self._finish(day, day, "day", match, sentence)
 
     def _night(self, match, sentence, offset):
-        """"у ніч на 5 березня", "в ночь на воскресенье": the night before that day, dated by the day it
-        began (4 March; Saturday), as "overnight" is the day before publication."""
+        """"у ніч на 5 березня", "в ночь на воскресенье": the night before that day, from the day it began
+        to the day it ended (4-5 March; Saturday-Sunday), as ISW's "overnight on April 12-13"; a bare
+        "overnight" ("вночі") is the day before publication alone."""
         if match["wd"]:
             if self.published is None:
                 return None
@@ -534,7 +535,7 @@ class DateResolver:
                 return None
             day, anchor = dt.date(year, month, day_of_month), "absolute" if match["y"] else "published"
         night = day - dt.timedelta(days=1)
-        return self._finish(night, night, "day", match, sentence, anchor)
+        return self._finish(night, day, "day", match, sentence, anchor)
 
     def _count(self, text: str | None) -> int:
         """A number written in digits or words ("9", "nine", "twenty-four"); none means a few."""
