@@ -288,6 +288,12 @@ def test_surnames_pronouns_and_bodies_are_no_places(ua_pipeline, text):
     assert toponyms(ua_pipeline, text) == []
 
 
+def test_fighting_in_another_countrys_region_picks_no_namesake_at_the_front(ua_pipeline):
+    # the village in Kursk oblast is not in the gazetteer; a Ukrainian namesake at the front is not it
+    place = place_named(ua_pipeline, "Бои идут у Новоивановки в Курской области.", "Новоивановки")
+    assert place.country != "UA"
+
+
 def test_a_capitalised_preposition_is_a_cue_not_a_first_name(ua_pipeline):
     place = place_named(ua_pipeline, "Біля Роботиного наші бійці закріпилися.", "Роботиного")
     assert (place.geonameid, place.precision) == (ROBOTYNE, 2)
@@ -295,6 +301,7 @@ def test_a_capitalised_preposition_is_a_cue_not_a_first_name(ua_pipeline):
 
 KREMENCHUK, DZHANKOI, LYMAN, KRASNOPILLIA, KRYNKY, MARIUPOL, DONETSK = 704147, 709334, 704204, 704343, 703861, 701822, 709717
 TONENKE, NEVELSKE, NETAILOVE, SYNKIVKA, UMANSKE, LYSIVKA_POKROVSK = 691412, 9112915, 9112918, 693778, 690685, 702947
+PYATYKHATKY_ZAPORIZHZHIA = 695966
 
 
 @pytest.mark.parametrize("text, mention, geonameid", [
@@ -322,6 +329,8 @@ TONENKE, NEVELSKE, NETAILOVE, SYNKIVKA, UMANSKE, LYSIVKA_POKROVSK = 691412, 9112
     # on the 2024 line by Pokrovsk, not Poltava oblast's, also where another place is named
     ("Штурмовики вышли к окраине Уманского.", "Уманского", UMANSKE),
     ("Окупанти атакували біля Лисівки та Гродівки.", "Лисівки", LYSIVKA_POKROVSK),
+    # ground fighting is at the front: the village there, not the town of the name in Dnipropetrovsk oblast
+    ("Штурм у Пятихаток отбит, противник отошел.", "Пятихаток", PYATYKHATKY_ZAPORIZHZHIA),
 ])
 def test_fresh_phrasings_of_places(ua_pipeline, text, mention, geonameid):
     assert place_named(ua_pipeline, text, mention).geonameid == geonameid

@@ -86,6 +86,8 @@ class CyrillicRules:
     ukrainian_letters: dict = field(default_factory=dict)
     ukrainian_endings: tuple[tuple[str, str], ...] = ()
     ukrainian_parts: tuple[tuple[str, str], ...] = ()
+    # Stems of ground fighting (see fights_near).
+    fighting: re.Pattern[str] | None = None
 
 
 def _alternation(words) -> str:
@@ -163,7 +165,20 @@ def _compile(data: list[dict]) -> CyrillicRules:
         ukrainian_letters=str.maketrans(dict(_pairs(optional("ukrainian_letters")))),
         ukrainian_endings=tuple(sorted(_pairs(optional("ukrainian_endings")), key=lambda pair: -len(pair[0]))),
         ukrainian_parts=_pairs(optional("ukrainian_parts")),
+        fighting=re.compile(rf"(?<![\w])(?:{_alternation(optional('fighting_stems'))})\w*", re.IGNORECASE)
+        if optional("fighting_stems") else None,
     )
+
+
+def fights_near(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around text[start:end] tells of ground fighting ("отражена атака у Пятихаток",
+    "бої поблизу Лисівки"): the place is at the front."""
+    pattern = cyrillic_rules().fighting
+    if pattern is None:
+        return False
+    begin = max(text.rfind(stop, 0, start) for stop in ".!?\n") + 1
+    finish = min((found for found in (text.find(stop, end) for stop in ".!?\n") if found != -1), default=len(text))
+    return bool(pattern.search(text, begin, finish))
 
 
 def is_cyrillic_span(text: str, start: int, end: int) -> bool:

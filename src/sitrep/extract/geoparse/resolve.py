@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from sitrep.errors import ConfigError
 from sitrep.extract.geoparse import lookup
-from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES, is_cyrillic_span
+from sitrep.extract.geoparse.cyrillic import BRIDGE_COUNTRIES, fights_near, is_cyrillic_span
 from sitrep.extract.geoparse.rules import rules
 from sitrep.extract.geoparse.recognise import Mention
 from sitrep.models import Place
@@ -469,7 +469,7 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def choose(item: Lookup, document: Context, theatre: bool = False):
+def choose(item: Lookup, document: Context, theatre: bool = False, fighting: bool = False):
     """The best entry, or None with ``item.reason`` set when the choice would be a guess.
 
     ``theatre`` (a mention in Ukrainian or Russian text, issue #15): a war report in those languages is
@@ -477,7 +477,10 @@ def choose(item: Lookup, document: Context, theatre: bool = False):
     the English path gets from "Ukrainian forces") count as named ("Дзержинск" is Toretsk, not the
     Russian city, unless the text names that city's region), a defunct namesake gives way to a
     living place, and where the document names no other place, the namesakes near the fighting are
-    kept (data/front.yaml, FRONT_KM). English mentions (theatre False) are ranked as before."""
+    kept (data/front.yaml, FRONT_KM). ``fighting``: its sentence tells of ground fighting, which is at the
+    front, so the namesakes near the fighting are kept even where one elsewhere leads on the prior (a town
+    of FRONT_KEEP_PRIOR and up stays a candidate wherever it is). English mentions (theatre False) are
+    ranked as before."""
     if item.corrected:
         _keep_plausible_corrections(item, document)
     front = False
@@ -488,7 +491,15 @@ def choose(item: Lookup, document: Context, theatre: bool = False):
         # "у районах Лисівки та Гродівки" next to Pokrovsk is the Lysivka there, not a larger one in
         # Poltava oblast that the median of the document's places would not outweigh.
         at_front = document.anchor is None or front_km(*document.anchor) <= FRONT_KM
-        front = at_front and isinstance(_provisional(item), (_Country, type(None)))
+        # A namesake in a region the document names is the one meant ("Новоивановка в Курской области"),
+        # fighting or not.
+        named = any(document.names_region((entry.country, entry.admin1), item.mention.name) for entry in item.entries)
+        # Fighting in a region of a country none of the namesakes is in ("Новоивановка в Курской области",
+        # a village the gazetteer lacks) is no reason to pick one at the front of another country.
+        countries = {entry.country for entry in item.entries}
+        abroad = any(country not in countries for country, _ in document.regions)
+        front = not named and ((fighting and not abroad) or
+                               at_front and isinstance(_provisional(item), (_Country, type(None))))
         if front:
             item.entries = _near_front(item.entries, _name_prior(item), ordered=document.anchor is None)
     if len(item.entries) == 1:
@@ -603,7 +614,8 @@ def _place(text: str, item: Lookup, document: Context) -> Place | None:
     """The Place of a looked-up mention; None for a weak match that nothing confirms."""
     mention = item.mention
     theatre = is_cyrillic_span(text, mention.start, mention.end)  # Ukrainian or Russian text: see choose
-    entry = choose(item, document, theatre) if item.entries else None
+    fighting = theatre and fights_near(text, mention.start, mention.end)
+    entry = choose(item, document, theatre, fighting) if item.entries else None
     if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm) and \
             not (mention.locative and entry is not None and entry.country in rules().theatre_countries):
         # A weak match stays unless something confirms it; in the war's own country a name right after
