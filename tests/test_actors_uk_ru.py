@@ -127,3 +127,10 @@ def test_each_place_of_a_ukrainian_or_russian_list_is_an_event(pipeline, text, p
                                            outlet="Канал новин", channel="telegram"))
     events = [claim.event for claim in extraction.claims if claim.event is not None]
     assert len({event.place for event in events}) == places
+
+
+def test_a_change_of_territory_without_a_resolved_place_lies_in_ukraine(event_of):
+    # "Прогресс" is a common word the place reader leaves alone without a settlement word: no place, but
+    # Russia's forces taking territory in this war overtake it
+    event = event_of("Наши подразделения завершили освобождение Прогресса.", "Канал новостей")
+    assert (event.sub_event_type, _sides(event)[0]) == ("Non-state actor overtakes territory", "RU")

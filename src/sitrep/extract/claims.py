@@ -58,6 +58,8 @@ ARMED_EVENT_TYPES = frozenset({"Explosions/Remote violence", "Battles", "Violenc
 # the first claim's ``capped`` says how many more there were).
 MAX_EVENTS_PER_SENTENCE = 12
 STATE_SUBTYPE, NON_STATE_SUBTYPE = "Government regains territory", "Non-state actor overtakes territory"
+# The country of the war's ground fighting, where a change of territory with no resolved place lies.
+THEATRE_COUNTRY = "UA"
 TERRITORY_SUBTYPES = frozenset({STATE_SUBTYPE, NON_STATE_SUBTYPE})
 # Actor kinds (data/actors.yaml) that are a state's own forces.
 STATE_KINDS = frozenset({"military", "government", "police", "intelligence"})
@@ -342,15 +344,18 @@ def _territory_subtype(subtype: str, actor1: Actor | None, place: Place | None) 
     place lies "regains territory"; a foreign state's forces, like a non-state group, "overtake" it.
     So Russian forces taking a Ukrainian village is "Non-state actor overtakes territory", and Ukraine
     retaking it is "Government regains territory"; Wagner and the militias are non-state takers
-    anywhere. Decided by the taker's kind and side and the place's country; left as typed when they
-    are unknown."""
+    anywhere. Decided by the taker's kind and side and the place's country (Ukraine where no place is
+    resolved); left as typed when the taker is unknown."""
     if subtype not in TERRITORY_SUBTYPES or actor1 is None:
         return subtype
     if actor1.kind in NON_STATE_KINDS:
         return NON_STATE_SUBTYPE  # Wagner, separatist militias: non-state takers wherever they are
-    if place is None or not place.country or actor1.side not in ("UA", "RU") or actor1.kind not in STATE_KINDS:
+    if actor1.side not in ("UA", "RU") or actor1.kind not in STATE_KINDS:
         return subtype
-    return STATE_SUBTYPE if actor1.side == place.country else NON_STATE_SUBTYPE
+    # Without a resolved place ("завершили освобождение Прогресса", a village the gazetteer misses) the
+    # war's theatre is Ukraine: Russia's forces overtake, Ukraine's regain.
+    country = place.country if place is not None and place.country else THEATRE_COUNTRY
+    return STATE_SUBTYPE if actor1.side == country else NON_STATE_SUBTYPE
 
 
 def _event_date(sentence, offset: int, typing: EventTyping, clause: tuple[int, int], attribution: Attribution,
