@@ -350,6 +350,14 @@ BLIND2 = [
     ("ru", "В Донецке ребенок пострадал при детонации неразорвавшегося снаряда.", IED, "asserted"),
     ("ru", "Под Кременной ВСУ откатились от нескольких сел.", NVT, "asserted"),
     ("ru", "В Херсоне за сутки ничего не прилетело.", ART, "negated"),
+    # Ukrainian: fighting told verb-first, an offensive on a named place, a named place struck, a depot
+    # destroyed, drone operators at work, a reconnaissance drone brought down
+    ("uk", "Біля Кремінної точаться запеклі бої.", AC, "asserted"),
+    ("uk", "Окупанти почали наступ на Часів Яр з трьох напрямків.", AC, "asserted"),
+    ("uk", "Окупанти знову били по Херсону з мінометів.", ART, "asserted"),
+    ("uk", "Сили оборони знищили склад боєприпасів окупантів під Мелітополем.", ART, "asserted"),
+    ("uk", "Оператори ударних дронів підбили два танки біля Роботиного.", AIR, "asserted"),
+    ("uk", "Зенітники поклали на землю розвідувальний безпілотник над Лиманом.", DISR, "asserted"),
     # fire damage and artillery fire as the means are shelling, over the combat formula
     ("ru", "Подразделениями группировки «Юг» нанесено огневое поражение живой силе противника у Клещеевки.", ART,
      "asserted"),
