@@ -726,19 +726,14 @@ def _bears_on(pattern: re.Pattern[str], sentence, token, coordinated: bool = Tru
 def _cue_words(pattern: re.Pattern[str], sentence) -> list[tuple[Any, Any]]:
     """Each match of ``pattern`` in the sentence as its first word and that word's clause head
     ((None, None) where the match is not on word boundaries), found once per sentence and pattern."""
-    key = (_CUES, pattern.pattern, sentence.start, sentence.end)
-    found = sentence.doc.user_data.get(key)
-    if found is None:
-        found = []
-        for match in pattern.finditer(span_text(sentence)):
-            words = sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(),
-                                           alignment_mode="expand")
-            if words is None or not len(words):
-                found.append((None, None))
-            else:
-                found.append((words[0], _clause_head(words[0], sentence)))
-        sentence.doc.user_data[key] = found
-    return found
+    def found() -> list[tuple[Any, Any]]:
+        words = [sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(),
+                                        alignment_mode="expand")
+                 for match in pattern.finditer(span_text(sentence))]
+        return [(None, None) if span is None or not len(span) else (span[0], _clause_head(span[0], sentence))
+                for span in words]
+
+    return _kept(sentence.doc, (_CUES, pattern.pattern, sentence.start, sentence.end), found)
 
 
 def _hedges_something_else(word, token) -> bool:
@@ -844,28 +839,26 @@ _CUES = "sitrep.cue_words"
 _FOUND = "sitrep.cue_found"
 
 
+def _kept(doc, key, compute):
+    """``compute()``, worked out once per doc and key and kept in its user_data."""
+    value = doc.user_data.get(key)
+    if value is None:
+        value = doc.user_data[key] = compute()
+    return value
+
+
 def span_text(span) -> str:
     """``span.text``, sliced from the doc's text kept once (Span.text joins all its tokens again)."""
-    text = span.doc.user_data.get(_DOC_TEXT)
-    if text is None:
-        text = span.doc.user_data[_DOC_TEXT] = span.doc.text
-    return text[span.start_char:span.end_char]
+    return _kept(span.doc, _DOC_TEXT, lambda: span.doc.text)[span.start_char:span.end_char]
 
 
 def _anywhere(pattern: re.Pattern[str], span) -> bool:
-    key = (_FOUND, pattern.pattern, span.start, span.end)
-    found = span.doc.user_data.get(key)
-    if found is None:
-        found = span.doc.user_data[key] = bool(pattern.search(span_text(span)))
-    return found
+    return _kept(span.doc, (_FOUND, pattern.pattern, span.start, span.end),
+                 lambda: bool(pattern.search(span_text(span))))
 
 
 def _lower_words(span) -> frozenset[str]:
-    key = (_WORDS, span.start, span.end)
-    words = span.doc.user_data.get(key)
-    if words is None:
-        words = span.doc.user_data[key] = frozenset(t.lower_ for t in span)
-    return words
+    return _kept(span.doc, (_WORDS, span.start, span.end), lambda: frozenset(t.lower_ for t in span))
 
 
 def _negated(token) -> bool:

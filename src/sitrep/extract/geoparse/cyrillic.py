@@ -329,9 +329,10 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
                      and _near_fighting(gazetteer, (key, *keys))):
             # Known only through a Latin transliteration or a Ukrainian spelling, with nothing around it
             # that says "place": a common word that happens to spell a faraway town ("Війська РФ
-            # обстріляли ..." is not Biysk). A capital inside a sentence is a name, though, and one that spells a place where the fighting
-            # is ("обстрелы Шебекино", "освобождении ВСУ Работино") is that place, unless it is shaped like
-            # a surname ("заявил Песков" is the spokesman, not Pisky, whose genitive it also is).
+            # обстріляли ..." is not Biysk). A capital inside a sentence is a name, though, and one that
+            # spells a place where the fighting is ("обстрелы Шебекино", "освобождении ВСУ Работино") is
+            # that place, unless it is shaped like a surname ("заявил Песков" is the spokesman, not Pisky,
+            # whose genitive it also is).
             return Found(word.start(), run[size - 1].end(), ""), size
         return Found(run[0].start(), run[size - 1].end(), key, keys), size
     return None, 1
@@ -439,8 +440,8 @@ def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[s
     # A Russian spelling whose Ukrainian form the gazetteer knows in Cyrillic ("Петропавловка" ->
     # "петропавлівка", "в Невельском" -> "невельське") is that place, not a namesake that only its Latin
     # transliteration reaches ("Nevelsk" on Sakhalin, which a larger population would make win).
-    ukrainian = [spelling for name in combinations for spelling in ukrainian_spellings(name, rules)
-                 if _known(gazetteer, spelling)]
+    spellings = [spelling for name in combinations for spelling in ukrainian_spellings(name, rules)]
+    ukrainian = [spelling for spelling in spellings if _known(gazetteer, spelling)]
     if known:
         # Every reading counts: Russian leaves "Ласточкино" undeclined, and it is both a Crimean village's
         # name and the Russian form of Donetsk oblast's "Ласточкине"; "в Невельском" is Sakhalin's Nevelsk
@@ -453,7 +454,16 @@ def _known_form(surfaces: list[str], gazetteer, rules: CyrillicRules) -> tuple[s
         return ukrainian[0], tuple(dict.fromkeys(keys[1:])), False
     if latin:
         return latin[0], tuple(dict.fromkeys(latin[1:])), False
-    return (*_in_ukrainian_spelling(combinations, gazetteer, rules), False)
+    return (*_first_bridged(spellings, gazetteer), False)
+
+
+def _first_bridged(names: list[str], gazetteer) -> tuple[str | None, tuple[str, ...]]:
+    """The Latin keys of the first of ``names`` that its transliterations reach, or (None, ())."""
+    for name in names:
+        keys = _bridged(gazetteer, name)
+        if keys:
+            return keys[0], keys[1:]
+    return None, ()
 
 
 def _in_ukrainian_spelling(names: list[str], gazetteer, rules: CyrillicRules) -> tuple[str | None, tuple[str, ...]]:
@@ -463,11 +473,7 @@ def _in_ukrainian_spelling(names: list[str], gazetteer, rules: CyrillicRules) ->
     for spelling in spellings:
         if _known(gazetteer, spelling):
             return spelling, _bridged(gazetteer, spelling)
-    for spelling in spellings:
-        keys = _bridged(gazetteer, spelling)
-        if keys:
-            return keys[0], keys[1:]
-    return None, ()
+    return _first_bridged(spellings, gazetteer)
 
 
 def ukrainian_spellings(name: str, rules: CyrillicRules) -> list[str]:
@@ -495,11 +501,8 @@ def _settlement_of_adjective(word: str, gazetteer, rules: CyrillicRules) -> tupl
     for name in names:
         if _known(gazetteer, name):
             return name, _bridged(gazetteer, name)
-    for name in names:
-        keys = _bridged(gazetteer, name)
-        if keys:
-            return keys[0], keys[1:]
-    return _in_ukrainian_spelling(names, gazetteer, rules)
+    key, keys = _first_bridged(names, gazetteer)
+    return (key, keys) if key is not None else _in_ukrainian_spelling(names, gazetteer, rules)
 
 
 def _informal_region(word: str, gazetteer, rules: CyrillicRules) -> str | None:

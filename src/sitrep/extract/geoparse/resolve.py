@@ -491,8 +491,8 @@ def choose(item: Lookup, document: Context, theatre: bool = False, fighting: boo
         # "у районах Лисівки та Гродівки" next to Pokrovsk is the Lysivka there, not a larger one in
         # Poltava oblast that the median of the document's places would not outweigh.
         at_front = document.anchor is None or front_km(*document.anchor) <= FRONT_KM
-        # A namesake in a region the document names is the one meant ("Новоивановка в Курской области"),
-        # fighting or not.
+        # A namesake in a region the document names is the one meant ("Петропавловка Харьковской
+        # области"), fighting or not.
         named = any(document.names_region((entry.country, entry.admin1), item.mention.name) for entry in item.entries)
         # Fighting in a region of a country none of the namesakes is in ("Новоивановка в Курской области",
         # a village the gazetteer lacks) is no reason to pick one at the front of another country.
