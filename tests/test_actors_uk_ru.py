@@ -36,7 +36,10 @@ def _sides(event):
     # the owner of an attack or a weapon named after it did it
     ("Артиллерия ВСУ обстреливает жилые кварталы Горловки.", "Канал новостей", "UA", None),
     ("В Донецке из-за обстрела ВСУ повреждена школа.", "Канал новостей", "UA", None),
-    # a passive agent in the instrumental
+    # a passive agent in the instrumental, and the subject of a verb before the trigger beats a force
+    # named inside it
+    ("Подразделения ВСУ были разгромлены российскими войсками в районе Работино.", "Канал новостей", "RU", None),
+    ("ВС РФ завершили уничтожение группировки ВСУ, окружённой в районе Новоселовки.", "Канал новостей", "RU", "UA"),
     ("Інформація про захоплення Роботиного російськими військами не відповідає дійсності.", "Канал новин",
      "RU", None),
     # "по позициям X": the target
@@ -58,6 +61,9 @@ def test_actors_and_roles_without_a_parse(event_of, text, outlet, actor1, actor2
     ("Бійці 93 ОМБр відбили штурм росіян біля Кліщіївки.", "93 ОМБр"),
     # passive repelling: the force named acting attacked
     ("Противник двічі штурмував наші позиції під Кремінною, обидві атаки відбито.", "Генштаб ЗСУ"),
+    # the attack told before its repelling: the one who tried attacked
+    ("На Покровському напрямку ворог намагався просунутися в районі Тоненького, де наші захисники відбили всі "
+     "атаки.", "Генштаб ЗСУ"),
 ])
 def test_a_repelled_attack_is_the_attackers(event_of, text, outlet):
     event = event_of(text, outlet)
@@ -75,6 +81,9 @@ def test_a_repelled_attack_in_russian_reporting_is_ukraines(event_of):
     # air defence is the speaker's, or the country's where it fires
     ("Уночі над Одесою сили ППО знищили шість ударних безпілотників.", "Повітряні сили ЗСУ", "UA", None),
     ("Средствами ПВО над Белгородской областью сбиты три беспилотника.", "Минобороны России", "RU", None),
+    # air defence that "repelled" a drone attack downed the drones: actor1, not the failed attacker
+    ("Силами ПВО в Раменском городском округе отражена атака беспилотника, летевшего на Москву.", "Канал новостей",
+     "RU", None),
     # downed drones are their owner's; the other side downed them
     ("Ещё пять беспилотников ВСУ уничтожены над территорией Курской области.", "Канал новостей", "RU", "UA"),
 ])

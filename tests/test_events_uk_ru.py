@@ -366,6 +366,25 @@ BLIND2 = [
 ]
 
 
+# Issue #15 (blind5): named drones at work, aircraft "working over" a place, a foiled drone attack, a
+# missile's hit, withdrawals in slang and as a noun, an offensive begun, units routed, a fake denied.
+BLIND2 += [
+    ("ru", "Беспилотник «Ланцет» поразил гаубицу у Орехова.", AIR, "asserted"),
+    ("ru", "«Герани» отработали по Одессе.", AIR, "asserted"),
+    ("uk", "Уночі російські «шахеди» атакували Одесу.", AIR, "asserted"),
+    ("ru", "Авиация ФАБами обрабатывает позиции под Часовым Яром.", AIR, "asserted"),
+    ("ru", "Ночью пресечена попытка атаковать объекты в Брянской области беспилотниками самолётного типа.", DISR,
+     "asserted"),
+    ("ru", "В Белгороде поврежден дом после попадания ракеты.", ART, "asserted"),
+    ("ru", "Хохлы ушли из Калиновки, бросив часть техники.", NVT, "asserted"),
+    ("ru", "В Минобороны опровергли сообщения об отходе российских войск из Крынок.", NVT, "negated"),
+    ("ru", "Подразделения ВСУ перешли в наступление у Работино.", AC, "asserted"),
+    ("ru", "Российские войска разгромили батальон ВСУ под Часовым Яром.", AC, "asserted"),
+    ("ru", "Подразделения ВСУ были разгромлены российскими войсками в районе Работино.", AC, "asserted"),
+    ("ru", "Информация о прорыве ВСУ у Работино — вброс.", AC, "negated"),
+]
+
+
 @pytest.mark.parametrize("language, text, subtype, status", BLIND2, ids=[case[1][:40] for case in BLIND2])
 def test_fresh_phrasings_of_war_events(pipelines, language, text, subtype, status):
     typing = typed(pipelines[language], text)
@@ -387,6 +406,10 @@ def test_fresh_phrasings_of_war_events(pipelines, language, text, subtype, statu
     ("ru", "Пассажирский поезд сошел с рельсов под Волгоградом."),
     ("ru", "Акции «Газпрома» подешевели на три процента."),
     ("ru", "Стороны заключили соглашение о поставках зерна."),
+    # escapes and departures that are no withdrawal, a rival routed at sport
+    ("ru", "Шестеро заключённых сбежали из колонии в Липецкой области."),
+    ("ru", "Компания окончательно ушла из России."),
+    ("ru", "Команда разгромила соперника со счётом 5:0."),
 ])
 def test_fresh_phrasings_leave_non_events_alone(pipelines, language, text):
     typing = typed(pipelines[language], text)

@@ -286,6 +286,15 @@ def test_frontline_village_resolves_by_its_region(ua_pipeline):
     assert (village.country, village.admin1, village.feature[:3]) == ("UA", "05", "PPL")
 
 
+def test_a_stated_distance_picks_the_namesake_at_that_distance(ua_pipeline):
+    # Three Lukianivkas lie within range of Brovary: a district of Kyiv 23 km away, a village 43 km east and
+    # one 112 km south. "40km east of Brovary" is the village at about 40 km.
+    for text in ("Ukrainian forces recaptured Lukyanivka, 40km east of Brovary, on March 24.",
+                 "Ukrainian forces recaptured Luk’yanivka (40km east of Brovary) on March 24."):
+        [village] = [p for p in ua_pipeline.geoparse(text) if p.mention.startswith("Luk")]
+        assert village.geonameid == 8527804, (text, village)
+
+
 def test_capital_us_is_the_country_and_lower_case_us_is_no_place(pipeline, make_document):
     places = [p for p in places_of(pipeline, make_document, "The US will send more aid to Ukraine, he told us.")
               if p.kind == "toponym"]

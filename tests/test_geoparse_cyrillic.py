@@ -45,9 +45,11 @@ def place_named(pipeline, text, mention):
     # oblasts in the genitive and other cases, and their informal names
     ("Уночі дрони атакували об'єкти Донецької області.", "Донецької області", DONETSK_OBLAST, "region", 3),
     ("Обстрелу подверглись сёла Запорожской области.", "Запорожской области", ZAPORIZHZHIA_OBLAST, "region", 3),
-    ("Ситуация в Донецкой области остаётся напряжённой.", "Донецкой области", DONETSK_OBLAST, "region", 3),
     ("Харківщина зазнала нових обстрілів.", "Харківщина", KHARKIV_OBLAST, "region", 3),
-    ("Вибухи пролунали на Сумщині ввечері.", "Сумщині", SUMY_OBLAST, "region", 3),
+    # an oblast alone after a locative word is where it happens, at oblast precision
+    ("Ситуация в Донецкой области остаётся напряжённой.", "Донецкой области", DONETSK_OBLAST, "location", 3),
+    ("Вибухи пролунали на Сумщині ввечері.", "Сумщині", SUMY_OBLAST, "location", 3),
+    ("Над Брянской областью сбиты два беспилотника.", "Брянской областью", 571473, "location", 3),
     # directions are axes, a raion is a district
     ("На Авдіївському напрямку відбито шість атак.", "Авдіївському", AVDIIVKA, "axis", 2),
     ("На Авдеевском направлении отражены четыре атаки.", "Авдеевском", AVDIIVKA, "axis", 2),
@@ -56,6 +58,24 @@ def place_named(pipeline, text, mention):
 def test_declined_names_resolve_with_role_and_precision(ua_pipeline, text, mention, geonameid, role, precision):
     place = place_named(ua_pipeline, text, mention)
     assert (place.geonameid, place.role, place.precision) == (geonameid, role, precision)
+
+
+def test_an_oblast_after_a_place_contains_it_and_an_elliptic_one_is_an_oblast(ua_pipeline):
+    # "Кисловка в Харьковской области": the oblast contains the village, it is no location of its own
+    places = toponyms(ua_pipeline, "ВС РФ заняли населённый пункт Кисловка в Харьковской области.")
+    assert [(p.mention, p.role) for p in places] == [("Кисловка", "location"), ("Харьковской области", "region")]
+    # "над Брянской областью ..., над Курской": the oblast's noun left out after another oblast
+    places = toponyms(ua_pipeline, "Над Брянской областью сбиты два беспилотника, над Курской — три.")
+    assert [(p.mention, p.feature, p.role) for p in places] == [
+        ("Брянской областью", "ADM1", "location"), ("Курской", "ADM1", "location")]
+    # without an oblast named before, the adjective alone is not read as one
+    assert all(p.feature != "ADM1" for p in toponyms(ua_pipeline, "Дроны атаковали Курск, над Курской ТЭЦ дым."))
+
+
+def test_a_municipal_okrug_is_a_district(ua_pipeline):
+    place = place_named(ua_pipeline, "Силами ПВО в Раменском городском округе сбит беспилотник.",
+                        "Раменском городском округе")
+    assert (place.feature, place.precision) == ("ADM2", 2)
 
 
 def test_a_pair_before_one_region_word_is_two_regions(ua_pipeline):

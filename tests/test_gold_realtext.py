@@ -71,6 +71,23 @@ def test_no_report_text_in_the_gold_file():
         assert set(json.loads(line)) == {"doc", "start", "end", "split", "events", "source"}
 
 
+def test_the_second_dev_set_is_valid_standoff_from_other_days():
+    # tests/gold/isw_dev2: dev only, never a gold day (3, 8, 13, 18, 23, 28), never a training sentence
+    path = ROOT / "tests" / "gold" / "isw_dev2" / "annotations.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert set(json.loads(line)) == {"doc", "start", "end", "split", "events", "source"}
+    dev2 = read_gold(path)
+    assert len(dev2) >= 200 and {item.split for item in dev2} == {"dev"}
+    assert all(int(item.doc[-2:]) % 5 != 3 for item in dev2)
+    problems = check_gold(dev2, read_reports(REPORTS, {item.doc for item in dev2}))
+    assert [problem for problem in problems if "outside the fixed gold days" not in problem] == []
+    training = [json.loads(line) for line in
+                (ROOT / "src" / "sitrep" / "extract" / "lang" / "en" / "events_real.jsonl").read_text("utf-8").splitlines()]
+    spans = {(row["report"], row["start"], row["end"]) for row in training}
+    assert not any(doc == item.doc and start < item.end and item.start < end
+                   for item in dev2 for doc, start, end in spans)
+
+
 def test_check_gold_finds_problems():
     text = "Invented line one.\r\nInvented line two."
     reports = {"isw-2022-04-08": {"id": "isw-2022-04-08", "text": text},
@@ -265,3 +282,17 @@ def test_a_listed_place_repeating_a_matched_event_is_neither_right_nor_wrong():
     assert _another_listed_place(same_elsewhere, [shelled])
     assert not _another_listed_place(other_kind, [shelled])
     assert not _another_listed_place(same_elsewhere, [])
+
+
+def test_a_gold_place_without_a_geonames_id_matches_by_name_or_distance():
+    # An annotator who could not look a place up gives its name and estimated coordinates: the name
+    # decides even when GeoNames' centroid lies farther than 10 km from the estimate.
+    oblast = Place(mention="Брянской областью", start=0, end=17, name="Bryanskaya oblast'", lat=52.8, lon=33.4)
+    estimated = {"name": "Bryansk Oblast", "geonameid": None, "lat": 53.0, "lon": 33.6}
+    assert realtext.place_outcome(estimated, oblast)[0]
+    assert not realtext.place_outcome({**estimated, "name": "Kursk Oblast"}, oblast)[0]
+    # With an id, the name alone is not enough: a namesake far away stays wrong.
+    namesake = Place(mention="Bohdanivka", start=0, end=10, name="Bohdanivka", geonameid=1, lat=48.0, lon=37.0)
+    looked_up = {"name": "Bohdanivka", "geonameid": 2, "lat": 50.6, "lon": 30.9}
+    assert not realtext.place_outcome(looked_up, namesake)[0]
+    assert realtext.place_outcome({**looked_up, "lat": 48.01, "lon": 37.0}, namesake)[0]

@@ -321,13 +321,15 @@ def place_outcome(gold: dict | None, place) -> tuple[bool, str, str]:
     gid = getattr(place, "geonameid", None)
     if gold.get("geonameid") is not None and gid == gold["geonameid"]:
         return True, wanted, shown
+    names = {normalise_place(getattr(place, "name", None) or ""), normalise_place(getattr(place, "mention", ""))}
+    if gold.get("geonameid") is None and normalise_place(wanted) in names:
+        # A place the annotator could not look up keeps estimated coordinates, if any: its name decides
+        # ("Bryansk Oblast" is GeoNames' "Bryanskaya oblast'", whose centroid lies elsewhere).
+        return True, wanted, shown
     lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
     if gold.get("lat") is not None and lat is not None and lon is not None:
         distance = haversine_km(gold["lat"], gold["lon"], lat, lon)
         return distance <= PLACE_KM, wanted, f"{shown} ({distance:.0f} km)"
-    if gold.get("lat") is None:
-        names = {normalise_place(getattr(place, "name", None) or ""), normalise_place(getattr(place, "mention", ""))}
-        return normalise_place(wanted) in names, wanted, shown
     return False, wanted, shown
 
 

@@ -76,22 +76,35 @@ def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None,
     readings = [(actor, span, "instrument" if intercepting and _air_defence(actor) else
                  _role(sentence, span, trigger_index, last, lex, intercepting))
                 for actor, span in zip(actors, spans) if span is not None]
+    interceptor = _nearest(readings, {"instrument"}, trigger_index, exclude=None) if intercepting else None
+    if interceptor is not None and _air_defence(interceptor):
+        # "Силами ПВО отражена атака беспилотника": the air defence downed the drones, whatever the verb.
+        return interceptor, _nearest(readings, {"target", "owner"}, trigger_index, exclude=interceptor)
     if lex.passive_repelling and any(word.startswith(lex.passive_repelling) for word in words):
         # "Противник штурмував наші позиції, усі атаки відбито": the one named acting attacked.
-        attacker = _nearest(readings, {"agent", "owner"}, trigger_index, exclude=None)
+        attacker = _nearest(readings, {"agent", "subject", "owner"}, trigger_index, exclude=None)
         return attacker, _nearest(readings, {"instrument"}, trigger_index, exclude=attacker)
-    if lex.repelling and any(word.startswith(lex.repelling) for word in words):
+    repelled_at = [token.i for token in sentence if lex.repelling and token.lower_.startswith(lex.repelling)]
+    told_first = trigger_index is not None and all(index > last for index in repelled_at) and \
+        any(role in ("subject", "agent") and span.start < trigger_index for _, span, role in readings)
+    if repelled_at and not told_first:
         # "Наші захисники відбили 12 атак окупантів": the attacks' owner failed; the subject repelled.
         attacker = _nearest(readings, {"owner", "target"}, trigger_index, exclude=None)
-        return attacker, _nearest(readings, {"agent", "instrument"}, trigger_index, exclude=attacker)
-    doer = _nearest(readings, {"agent", "owner", "instrument"}, trigger_index, exclude=None)
+        return attacker, _nearest(readings, {"agent", "subject", "instrument"}, trigger_index, exclude=attacker)
+    # The attack told before its repelling ("ворог намагався просунутися ..., де наші захисники відбили всі
+    # атаки"): the trigger's doer attacked. Then a passive's agent ("разгромлены
+    # российскими войсками"), then the subject of a verb ("ВС РФ завершили
+    # уничтожение группировки ВСУ"), then whoever stands before the trigger or owns the attack.
+    doer = _nearest(readings, {"instrument"}, trigger_index, exclude=None) or \
+        _nearest(readings, {"subject"}, trigger_index, exclude=None) or \
+        _nearest(readings, {"agent", "owner"}, trigger_index, exclude=None)
     return doer, _nearest(readings, {"target"}, trigger_index, exclude=doer)
 
 
 def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, lex: RoleCues,
           intercepting: bool) -> str:
     """"target", "owner" (of an attack or weapon named before it), "instrument" (an instrumental
-    agent) or, by position around the trigger, "agent" or "target"."""
+    agent), "subject" (before a finite verb) or, by position around the trigger, "agent" or "target"."""
     before = _word_before(sentence, span)
     word = before.lower_ if before is not None else ""
     if word in lex.target_words:
@@ -110,7 +123,10 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     if following is not None and following.lower_ in lex.target_words:
         return "target"  # "штурмував наші позиції": whose positions were attacked
     if following is not None and _verb_like(following, lex):
-        return "agent"  # "бої за Торське: противник намагається прорватися": the subject of its own verb
+        # "бої за Торське: противник намагається прорватися": the subject of its own verb; before the
+        # trigger the subject of the event's ("ВС РФ завершили уничтожение группировки ВСУ"), after it
+        # maybe of another clause's ("окупував Очеретине, наші підрозділи закріпилися")
+        return "subject" if trigger_index is None or span.start < trigger_index else "agent"
     if trigger_last is not None and span.start > trigger_last:
         return "target"
     if intercepting and trigger_index is not None and span.start >= trigger_index:
@@ -145,5 +161,5 @@ def _nearest(readings: list, wanted: set[str], trigger_index: int | None, exclud
     found = [(abs(span.start - trigger_index) if trigger_index is not None else 0, span.start, actor)
              for actor, span, role in readings
              if role in wanted and actor is not exclude
-             and not (role != "instrument" and "agent" in wanted and actor.kind in PASSIVE_KINDS)]
+             and not (role != "instrument" and {"agent", "subject"} & wanted and actor.kind in PASSIVE_KINDS)]
     return min(found, key=lambda item: item[:2])[2] if found else None

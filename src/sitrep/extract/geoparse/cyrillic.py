@@ -88,6 +88,9 @@ class CyrillicRules:
     ukrainian_parts: tuple[tuple[str, str], ...] = ()
     # Stems of ground fighting (see fights_near).
     fighting: re.Pattern[str] | None = None
+    # Words before a region that make it the event's location when it contains no place before it.
+    region_location_before: re.Pattern[str] = re.compile(r"(?!)")
+    region_word: re.Pattern[str] = re.compile(r"(?!)")  # "області", "области": an oblast's noun, anywhere
 
 
 def _alternation(words) -> str:
@@ -167,6 +170,9 @@ def _compile(data: list[dict]) -> CyrillicRules:
         ukrainian_parts=_pairs(optional("ukrainian_parts")),
         fighting=re.compile(rf"(?<![\w])(?:{_alternation(optional('fighting_stems'))})\w*", re.IGNORECASE)
         if optional("fighting_stems") else None,
+        region_word=re.compile(rf"(?<![\w])(?:{_alternation(joined('region_words'))})(?![\w])", re.IGNORECASE),
+        region_location_before=before(optional("region_location_cues")) if optional("region_location_cues")
+        else re.compile(r"(?!)"),
     )
 
 
@@ -235,6 +241,9 @@ def _abbreviated_regions(text: str, gazetteer, rules: CyrillicRules, taken, foun
     return regions
 
 
+# How far back an oblast named with its noun lets a later adjective stand for an oblast alone.
+ELLIPSIS_WINDOW = 160
+
 # GeoNames' code for the seat of a first-level division (an oblast's centre).
 REGION_SEAT = "PPLA"
 
@@ -253,6 +262,18 @@ def _with_regional_centres(text: str, found: list[Found], gazetteer, rules: Cyri
             seat = seats[-1]
             found.append(Found(match.start(), match.end(), seat.key, seat.keys))
     return sorted(found, key=lambda item: item.start)
+
+
+def _elliptic_region(text: str, word: re.Match, gazetteer, rules: CyrillicRules) -> str | None:
+    """"Над Брянской областью сбиты два БПЛА, над Курской — три": an oblast's adjective after a
+    locative word, its noun left out because an oblast was just named with it. The oblast's key."""
+    start = word.start()
+    if not rules.locative_before.search(text, max(0, start - 32), start) or \
+            not rules.region_word.search(text, max(0, start - ELLIPSIS_WINDOW), start):
+        return None
+    return _first_known(gazetteer, (f"{adjective} {noun}" for adjective in _replaced(word.group().lower(),
+                                                                                     rules.region_adjectives)
+                                    for noun in rules.region_nouns))
 
 
 def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: CyrillicRules, taken
@@ -292,6 +313,9 @@ def _read_at(text: str, words: list[re.Match], index: int, gazetteer, rules: Cyr
         key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
         if key is not None and role == "district":
             return Found(word.start(), end, key, keys, role="district"), 1
+    key = _elliptic_region(text, word, gazetteer, rules)
+    if key is not None:
+        return Found(word.start(), word.end(), key, role="region"), 1
     if rules.axis_after.match(after):
         key, keys = _settlement_of_adjective(word.group(), gazetteer, rules)
         if key is not None:

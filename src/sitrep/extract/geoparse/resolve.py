@@ -234,6 +234,13 @@ def apply_neighbours(looked: list[Lookup]) -> None:
         limit = NEIGHBOUR_KM if stated is None else stated * STATED_DISTANCE_SLACK + STATED_DISTANCE_MARGIN_KM
         near = [entry for entry in item.entries
                 if any(_distance_km((entry.lat, entry.lon), anchor) <= limit for anchor in anchors)]
+        if near and stated is not None:
+            # "Lukyanivka (40km east of Brovary)": of the namesakes in range, the one at about the stated
+            # distance, not a city district of the same name 23 km away.
+            error = {id(entry): min(abs(_distance_km((entry.lat, entry.lon), anchor) - stated) for anchor in anchors)
+                     for entry in near}
+            best = min(error.values())
+            near = [entry for entry in near if error[id(entry)] <= best + max(STATED_DISTANCE_MARGIN_KM, stated / 4)]
         if near:
             item.entries = near
 

@@ -120,6 +120,7 @@ def assign_uses(text: str, mentions: list, organisations: list[tuple[int, int]] 
               if mention.source != "demonym" and mention.use in ("location", "destination", "origin")]
     for index in placed:
         mentions[index].within = _containers(text, mentions, index, rules)
+    _regions_alone_as_locations(text, mentions)
     # "Oleksandrivka, a settlement 23 kilometres east of Izyum": the second place only locates the first.
     for index in placed:
         following = index + 1
@@ -216,6 +217,18 @@ def _cyrillic_use(mention, before: str, after: str) -> str:
     if rules.destination_before.search(before):
         return "destination"
     return "location"
+
+
+def _regions_alone_as_locations(text: str, mentions: list) -> None:
+    """A Ukrainian or Russian region that contains no place named before it and follows a locative
+    word is where the event happened ("восемь БПЛА уничтожены над Белгородской областью, один над
+    Крымом"): the event's location at oblast level, which a settlement of the clause still beats."""
+    containers = {index for mention in mentions for index in (mention.within or ())}
+    for index, mention in enumerate(mentions):
+        if mention.use == "region" and index not in containers and \
+                is_cyrillic_span(text, mention.start, mention.end) and \
+                cyrillic_rules().region_location_before.search(text, max(0, mention.start - ROLE_WINDOW), mention.start):
+            mention.use = "location"
 
 
 # What joins the members of a Ukrainian or Russian list of places.
