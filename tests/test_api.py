@@ -100,6 +100,13 @@ def test_unknown_event_and_document_are_404_envelopes(client):
     assert_envelope(client.get("/api/documents/ffffffffffff"), 404, "not_found")
 
 
+@pytest.mark.parametrize("path", ["/api/events/ev-missing", "/api/documents/ffffffffffff",
+                                  "/api/control?on=2023-08-20&place=Atlantis"])
+def test_not_found_messages_never_name_the_database(client, store, path):
+    message = assert_envelope(client.get(path), 404, "not_found")["message"]
+    assert store.name not in message and "/" not in message.split("no ", 1)[-1], message
+
+
 def test_wrong_method_is_a_405_envelope(client):
     assert_envelope(client.delete("/api/events"), 405, "method_not_allowed")
 
@@ -204,6 +211,56 @@ def test_event_filters(client, query, places):
     assert [item["place"]["name"] for item in found] == places
 
 
+@pytest.mark.parametrize(("query", "places"), [
+    ([("type", "Battles"), ("type", "Explosions/Remote violence")], ["Orikhiv", "Kupiansk"]),
+    ([("type", "Battles"), ("type", "Riots")], ["Kupiansk"]),
+    ([("type", "Riots"), ("type", "Battles")], ["Kupiansk"]),
+    ([("type", "Battles"), ("type", "")], ["Kupiansk"]),
+    ([("sub_type", "Armed clash"), ("sub_type", "Shelling/artillery/missile attack")], ["Orikhiv", "Kupiansk"]),
+    ([("source_kind", "milblogger"), ("source_kind", "wire")], ["Orikhiv"]),
+    ([("source_kind", "milblogger"), ("source_kind", "official")], ["Orikhiv", "Kupiansk"]),
+])
+def test_repeated_filters_are_an_or(client, query, places):
+    found = client.get("/api/events", params=query).json()["items"]
+    assert [item["place"]["name"] for item in found] == places
+
+
+@pytest.mark.parametrize("name", sorted(params.REPEATABLE))
+def test_each_repeatable_filter_gives_the_union_of_its_values(synthetic_client, name):
+    client, _ = synthetic_client
+    values = {"type": ["Battles", "Explosions/Remote violence"], "side": ["UA", "RU"],
+              "sub_type": ["Armed clash", "Shelling/artillery/missile attack"],
+              "source_kind": ["official", "milblogger"]}[name]
+
+    def ids(query: list[tuple[str, str]]) -> set[str]:
+        return {item["id"] for item in client.get("/api/events", params=[*query, ("limit", "5000")]).json()["items"]}
+
+    first, second = ids([(name, values[0])]), ids([(name, values[1])])
+    assert first and second and first != second
+    assert ids([(name, value) for value in values]) == first | second
+
+
+def test_repeated_types_reach_claims_contradictions_and_exports(client):
+    both = [("type", "Battles"), ("type", "Explosions/Remote violence")]
+    assert len(client.get("/api/claims", params=both).json()["items"]) == 3
+    assert len(client.get("/api/contradictions", params=both).json()["items"]) == 1
+    neither = [("type", "Battles"), ("type", "Riots")]
+    assert client.get("/api/contradictions", params=neither).json()["items"] == []
+    exported = client.get("/api/export", params=[("format", "jsonl"), *both])
+    assert exported.status_code == 200 and len(exported.content.splitlines()) == 2
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/api/events", [("place", "Orikhiv"), ("place", "Kupiansk")]),
+    ("/api/events", [("q", "rockets"), ("q", "infantry")]),
+    ("/api/events", [("limit", "1"), ("limit", "2")]),
+    ("/api/claims", [("source", "governor"), ("source", "channel")]),
+    ("/api/export", [("format", "jsonl"), ("format", "kml")]),
+])
+def test_other_repeated_parameters_are_refused_not_dropped(client, path, query):
+    assert_envelope(client.get(path, params=query), 422, "invalid_parameter", query[0][0])
+
+
 @pytest.mark.parametrize(("query", "count"), [
     ({}, 1),
     ({"bbox": "35,47,36,48"}, 1),
@@ -255,6 +312,35 @@ def test_documents_hide_text_unless_asked(client):
     assert all(item["text"] for item in with_text)
     one = client.get(f"/api/documents/{listed[0]['id'][:6]}").json()
     assert one["id"] == listed[0]["id"] and one["text"] == with_text[0]["text"]
+
+
+@pytest.mark.parametrize(("source", "public"), [
+    ("/srv/sitrep/feeds/2023/result.json#chat=15&message=8801", "result.json#chat=15&message=8801"),
+    ("/home/analyst/reports/notes.jsonl#id=mod/2023-07-28", "notes.jsonl#id=mod/2023-07-28"),
+    ("/home/analyst/reports/notes.jsonl:12", "notes.jsonl:12"),
+    ("samples/reports/feed.atom#entry=3", "feed.atom#entry=3"),
+    ("C:\\Users\\analyst\\report.txt", "report.txt"),
+    ("report.txt", "report.txt"),
+    ("api", "api"),
+    ("https://example.org/feeds/front.xml#entry=2", "https://example.org/feeds/front.xml#entry=2"),
+])
+def test_public_source_keeps_the_base_name_and_the_locator(source, public):
+    from sitrep.api.redact import public_source
+
+    assert public_source(source) == public
+
+
+def test_documents_never_give_server_paths():
+    text = "Shelling hit Orikhiv overnight, the regional governor said."
+    document = Document(id=document_id(text), source="/srv/sitrep/private/reports/orikhiv.txt", text=text,
+                        published=dt.date(2023, 8, 12))
+    with Store.memory() as memory:
+        memory.add(Extraction(document=document, places=[], claims=[]))
+        api = TestClient(create_app(store=memory), raise_server_exceptions=False)
+        [listed] = api.get("/api/documents").json()["items"]
+        one = api.get(f"/api/documents/{document.id}").json()
+    assert listed["source"] == one["source"] == "orikhiv.txt"
+    assert "/srv/" not in json.dumps([listed, one])
 
 
 def test_places_count_events_at_settlements(client):

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import stat
 import xml.etree.ElementTree as ET
 
 import pyarrow.parquet as pq
@@ -66,7 +68,7 @@ def test_acled_csv_has_acleds_columns_and_codes():
     assert (row["event_date"], row["year"], row["time_precision"]) == ("2023-11-06", "2023", "1")
     assert (row["disorder_type"], row["event_type"]) == ("Political violence", "Explosions/Remote violence")
     assert row["actor1"] == "Military Forces of Russia (2000-)" and row["inter1"] == "8"
-    assert row["actor2"] == "" and row["interaction"] == "8"
+    assert row["actor2"] == "" and row["interaction"] == "80"
     assert (row["iso"], row["country"], row["region"], row["admin1"]) == ("804", "Ukraine", "Europe", "Kherson")
     assert (row["location"], row["latitude"], row["longitude"], row["geo_precision"]) == (
         "Kherson", "46.6354", "32.6169", "1")
@@ -79,6 +81,36 @@ def test_acled_csv_has_acleds_columns_and_codes():
     assert row["timestamp"] == str(int(dt.datetime(2023, 11, 7, tzinfo=dt.UTC).timestamp()))
     empty = rows[1]
     assert empty["event_id_cnty"].startswith("XXX") and empty["event_date"] == "" and empty["latitude"] == ""
+
+
+def test_undated_event_takes_the_first_reports_day_at_month_precision():
+    event = kherson_shelling().model_copy(update={"date": None, "first_reported": dt.date(2023, 11, 4)})
+    row = export.acled_row(event)
+    assert (row["event_date"], row["year"], row["time_precision"]) == ("2023-11-04", 2023, 3)
+    assert "undated: first report's day" in row["tags"]
+
+
+def test_event_no_report_dates_takes_the_day_its_first_report_was_stored():
+    row = export.acled_row(undated_somewhere(), stored=dt.date(2026, 1, 5))
+    assert (row["event_date"], row["year"], row["time_precision"]) == ("2026-01-05", 2026, 3)
+    assert "undated: day the first report was stored" in row["tags"]
+
+
+@pytest.mark.parametrize(("event_type", "attackers", "country", "actor1", "inter1", "interaction"), [
+    ("Battles", [], "UA", "Unidentified Armed Group (Ukraine)", 3, 38),
+    ("Explosions/Remote violence", ["third-party"], "RU", "Unidentified Armed Group (Russia)", 3, 13),
+    ("Battles", [], None, "Unidentified Armed Group (unknown country)", 3, 38),
+    ("Riots", [], "UA", "Rioters (Ukraine)", 5, 58),
+    ("Battles", ["UA"], "UA", "Military Forces of Ukraine (2019-)", 1, 18),
+])
+def test_actor1_is_never_empty(event_type, attackers, country, actor1, inter1, interaction):
+    """Without a known attacker actor1 is the generic actor ACLED codes for an unknown perpetrator;
+    actor2 (the named Russian forces: external in Ukraine, state forces in Russia) is kept."""
+    event = kherson_shelling()
+    event = event.model_copy(update={"event_type": event_type, "attackers": attackers, "actor_sides": ["RU"],
+                                     "place": event.place.model_copy(update={"country": country})})
+    row = export.acled_row(event)
+    assert (row["actor1"], row["inter1"], row["interaction"]) == (actor1, inter1, interaction)
 
 
 def test_acled_csv_keeps_formulas_out_of_spreadsheets():
@@ -192,6 +224,70 @@ def test_export_command_writes_a_file_by_temporary_name(database, tmp_path):
     rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
     assert rows and all(30 <= float(row["longitude"]) <= 34 for row in rows)
     assert [path.name for path in target.parent.iterdir()] == ["events.csv"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_export_file_is_created_with_the_users_umask(database, tmp_path, umask, mode):
+    target = tmp_path / "events.geojson"
+    previous = os.umask(umask)
+    try:
+        result = CliRunner().invoke(app, ["export", "--db", str(database), "--format", "geojson", "--out", str(target)])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_export_over_an_existing_file_keeps_its_mode(database, tmp_path):
+    target = tmp_path / "events.csv"
+    target.write_text("old export")
+    target.chmod(0o640)
+    result = CliRunner().invoke(app, ["export", "--db", str(database), "--format", "acled-csv", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text().startswith("event_id_cnty")
+
+
+@pytest.fixture()
+def undated_database(tmp_path):
+    """One shelling whose report has no publication day and whose claim names no date and no attacker."""
+    from sitrep import corroborate
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Claim, Document, Event, Extraction, Place
+
+    text = "Shelling hit Kherson overnight, the regional governor said."
+    document = Document(id=document_id(text), source="kherson.txt", text=text)
+    at = text.index("Kherson")
+    kherson = Place(mention="Kherson", start=at, end=at + 7, geonameid=706448, name="Kherson", feature="PPLA",
+                    admin1="Kherson", country="UA", lat=46.6354, lon=32.6169, precision=1)
+    event = Event(event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack", place=0)
+    claim = Claim(id=f"{document.id}:0-{len(text)}", start=0, end=len(text), text=text, confidence=0.7,
+                  source=Source(name="regional governor", kind="official", side="UA"), event=event)
+    path = tmp_path / "undated.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.add(Extraction(document=document, places=[kherson], claims=[claim]))
+        corroborate.update(store)
+        with store.reading() as connection:
+            stored = connection.exec_driver_sql("SELECT ingested_at FROM documents").scalar()
+    return path, str(stored)[:10]
+
+
+def test_acled_csv_of_a_store_has_a_date_and_an_actor1_on_every_row(undated_database, tmp_path):
+    """What docs/api.md promises, through the command and the API: the undated event gets the day its
+    report was stored at month precision, and the unknown attacker ACLED's generic actor."""
+    from fastapi.testclient import TestClient
+
+    from sitrep.api import create_app
+
+    path, stored = undated_database
+    target = tmp_path / "events.csv"
+    result = CliRunner().invoke(app, ["export", "--db", str(path), "--format", "acled-csv", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    with Store.open(f"sqlite:///{path}") as store:
+        served = TestClient(create_app(store=store)).get("/api/export", params={"format": "acled-csv"}).text
+    for text in (target.read_text(encoding="utf-8"), served):
+        [row] = csv.DictReader(io.StringIO(text))
+        assert (row["event_date"], row["year"], row["time_precision"]) == (stored, stored[:4], "3")
+        assert (row["actor1"], row["inter1"]) == ("Unidentified Armed Group (Ukraine)", "3")
 
 
 def test_export_command_streams_to_stdout(database):

@@ -179,7 +179,7 @@ def test_failed_export_leaves_the_older_file_in_place(tmp_path, monkeypatch):
     target = exports / "events.jsonl"
     target.write_text("the older export\n", encoding="utf-8")
 
-    def fail_half_way(format, events, stream):
+    def fail_half_way(format, events, stream, *_):
         stream.write(b'{"half": ')
         raise RuntimeError("interrupted half-way")
 

@@ -148,6 +148,7 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind((LOCAL_HOST, 0))
             self.port = probe.getsockname()[1]
+        self.database = store.name  # the path that no answer may name (issue #16)
         config = uvicorn.Config(create_app(store=store), host=LOCAL_HOST, port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -336,6 +337,30 @@ def test_bad_tile_setting_is_a_config_error(value):
         web.tile_template(value)
 
 
+def test_api_docs_page_names_only_this_server(client, monkeypatch):
+    from sitrep.api import docs
+
+    monkeypatch.setattr(docs, "assets_built", lambda: True)
+    response = client.get("/docs")
+    assert response.status_code == 200
+    urls = re.findall(r'(?:src|href)="([^"]*)"|url: \'([^\']*)\'', response.text)
+    assert urls and all(url.startswith("/") for pair in urls for url in pair if url), urls
+    policy = response.headers["content-security-policy"]
+    assert "http" not in policy and "unsafe-inline" not in policy
+    # The one inline script (Swagger UI's start) runs by its hash, and only it.
+    assert [f"'sha256-{digest}'" for digest in docs.inline_script_hashes(response.text)] == \
+        re.findall(r"'sha256-[^']+'", policy)
+    assert client.get("/redoc").status_code == 404  # FastAPI's ReDoc page loads from a CDN
+
+
+def test_api_docs_without_assets_say_what_to_run(client, monkeypatch):
+    from sitrep.api import docs
+
+    monkeypatch.setattr(docs, "assets_built", lambda: False)
+    response = client.get("/docs")
+    assert response.status_code == 503 and "run make setup" in response.text
+
+
 # ---- in the browser ------------------------------------------------------------------------------
 
 def test_page_loads_with_every_mapped_event(guarded, server):
@@ -377,6 +402,44 @@ def test_filters_ask_the_api_and_count_what_it_returns(guarded, server, field, v
     guarded.page.wait_for_function("n => document.getElementById('count').dataset.count === String(n)", arg=expected)
     assert guarded.markers_on_map() == expected
     assert guarded.query()[name] == value
+
+
+def unmapped_in_range(server: LiveServer, since: str = "", until: str = "") -> int:
+    """Events the API lists without coordinates whose days meet the range (as the page selects them)."""
+    found = server.api("/api/events", view="compact", limit="5000")["items"]
+    return sum(1 for item in found if item["lat"] is None and item["start"]
+               and (not since or (item["end"] or item["start"]) >= since) and (not until or item["start"] <= until))
+
+
+@pytest.mark.parametrize(("since", "until"), [("2023-06-01", "2023-07-31"), ("2023-09-15", "")])
+def test_events_without_coordinates_are_counted_within_the_dates(guarded, server, since, until):
+    guarded.open(f"{server.url}/?z=6&since={since}&until={until}")
+    unmapped = unmapped_in_range(server, since, until)
+    status = guarded.page.text_content("#status")
+    if unmapped:
+        assert status == f"{unmapped} without coordinates not mapped"
+    else:
+        assert "without coordinates" not in status
+    assert unmapped_in_range(server) == 1  # the test's one unplaced report, dated 2023-09-20
+
+
+@pytest.mark.parametrize(("query", "message"), [("q=nothing-like-this", "no events match these filters"),
+                                                ("since=2030-01-01", "no events in the selected dates")])
+def test_zero_results_say_so(guarded, server, query, message):
+    guarded.open(f"{server.url}/?z=6&{query}")
+    assert guarded.count() == 0
+    assert guarded.page.text_content("#status") == message
+    if query.startswith("q="):  # the histogram is empty: it says so rather than vanish
+        assert guarded.page.get_attribute("#histogram", "data-empty") == "true"
+
+
+def test_count_is_hidden_while_the_events_layer_is_off(guarded, server):
+    guarded.open(f"{server.url}/?z=6&layers=outlines,places")
+    assert guarded.page.locator("#count").is_hidden()
+    assert "without coordinates" not in guarded.page.text_content("#status")
+    guarded.page.check("#layers input[name=events]")
+    guarded.page.wait_for_selector("#count", state="visible")
+    assert guarded.count() == len(server.mapped_events())
 
 
 def test_brush_on_the_timeline_selects_a_range(guarded, server):
@@ -504,6 +567,35 @@ def test_hostile_url_parameters_are_inert(browser, server):
         assert page.dialogs == [] and page.off_host == []
         # The only errors are the API's answers to the unknown event (404), never a script error.
         assert all("404" in error for error in page.errors), page.errors
+    finally:
+        page.close()
+
+
+def test_api_docs_render_offline(guarded, server):
+    from sitrep.api import docs
+
+    assert docs.assets_built(), "Swagger UI is not in src/sitrep/web/vendor: run make setup (scripts/build-web.sh)"
+    guarded.page.goto(server.url + "/docs")
+    guarded.page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    assert guarded.page.text_content(".info .title").startswith("sitrep")
+    paths = set(guarded.page.locator(".opblock-summary-path").all_inner_texts())
+    assert {"/api/events", "/api/events/{event_id}", "/api/export", "/api/health"} <= paths
+    # An operation opens with its parameters: the page works, not only its first paint.
+    guarded.page.locator(".opblock-summary-path", has_text=re.compile("^/api/events$")).click()
+    guarded.page.wait_for_selector(".opblock.is-open .parameters", timeout=10_000)
+    assert "bbox" in guarded.page.text_content(".opblock.is-open .parameters")
+    # The guarded fixture then asserts that no request left 127.0.0.1 and no CSP error was logged.
+
+
+def test_an_unknown_event_is_reported_without_the_servers_paths(browser, server):
+    page = Guarded(browser)
+    try:
+        page.page.goto(f"{server.url}/?event=ev-0123456789abcdef")
+        page.page.wait_for_selector("#panel .error", timeout=20_000)
+        shown = page.page.text_content("#panel .error")
+        assert "no event with id ev-0123456789abcdef" in shown
+        assert server.database not in shown and os.path.dirname(server.database) not in shown
+        assert page.off_host == [] and all("404" in error for error in page.errors), page.errors
     finally:
         page.close()
 

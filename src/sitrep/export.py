@@ -20,6 +20,9 @@ from typing import Any, BinaryIO
 from sitrep import csvsafe
 from sitrep.models import EventView
 
+# For an event that no report dates: the day the first of its reports was stored (``stored_days``).
+StoredDay = Callable[[EventView], dt.date | None]
+
 FORMATS = ("acled-csv", "geojson", "kml", "parquet", "jsonl")
 
 MEDIA_TYPES = {"acled-csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
@@ -53,31 +56,56 @@ SIDE_ACTORS = {"UA": "ua.afu", "RU": "ru.armed_forces"}
 # 8 external/other forces (a state's forces abroad, as ACLED codes Russia's military in Ukraine).
 STATE_FORCES, PROTESTERS, CIVILIANS, EXTERNAL_FORCES = 1, 6, 7, 8
 SIDE_COUNTRY = {"UA": "UA", "RU": "RU"}
+# ACLED's name and inter code for a perpetrator the reports do not identify (inter 3, as ACLED codes its
+# "Unidentified Armed Group (Country)"), and for rioters, whom ACLED names by country when no group is known.
+UNIDENTIFIED, POLITICAL_MILITIA = "Unidentified Armed Group", 3
+RIOTERS = 5
 # Longest quote kept in ACLED's notes; ACLED's own notes are one or two sentences.
 NOTE_QUOTE_CHARS = 300
 
 
-def write(format: str, events: Iterable[EventView], out: BinaryIO) -> int:
-    """Write ``events`` to ``out`` in ``format`` (one of FORMATS), streaming; return the count."""
+def write(format: str, events: Iterable[EventView], out: BinaryIO, stored_day: StoredDay | None = None) -> int:
+    """Write ``events`` to ``out`` in ``format`` (one of FORMATS), streaming; return the count.
+    ``stored_day`` (see ``stored_days``) dates the ACLED rows of events that no report dates."""
     writers: dict[str, Callable[[Iterable[EventView], BinaryIO], int]] = {
-        "acled-csv": write_acled_csv, "geojson": write_geojson, "kml": write_kml, "parquet": write_parquet,
-        "jsonl": write_jsonl}
+        "acled-csv": lambda found, stream: write_acled_csv(found, stream, stored_day),
+        "geojson": write_geojson, "kml": write_kml, "parquet": write_parquet, "jsonl": write_jsonl}
     if format not in writers:
         raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     return writers[format](events, out)
 
 
+def stored_days(store: Any) -> StoredDay:
+    """The day the first report of an event was stored (``documents.ingested_at``), read for the few
+    events whose reports carry no publication day; ACLED needs a date on every row."""
+    from sqlalchemy import func, select
+
+    from sitrep.store.schema import documents
+
+    def first_stored(event: EventView) -> dt.date | None:
+        ids = sorted({claim.document_id for claim in event.claims})
+        if not ids:
+            return None
+        query = select(func.min(documents.c.ingested_at)).where(documents.c.id.in_(ids))
+        with store.reading() as connection:
+            stored = connection.execute(query).scalar()
+        return stored.date() if stored is not None else None
+
+    return first_stored
+
+
 # ACLED CSV
 
 
-def write_acled_csv(events: Iterable[EventView], out: BinaryIO) -> int:
+def write_acled_csv(events: Iterable[EventView], out: BinaryIO, stored_day: StoredDay | None = None) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csvsafe.DictWriter(text, fieldnames=ACLED_COLUMNS)
         writer.writeheader()
         count = 0
         for event in events:
-            writer.writerow(acled_row(event))
+            undated = event.date is None and event.first_reported is None and stored_day is not None
+            writer.writerow(acled_row(event, stored_day(event) if undated else None))
             count += 1
         text.flush()
     finally:
@@ -85,10 +113,11 @@ def write_acled_csv(events: Iterable[EventView], out: BinaryIO) -> int:
     return count
 
 
-def acled_row(event: EventView) -> dict[str, Any]:
-    """One event as ACLED's columns (docs/api.md lists how each is filled)."""
+def acled_row(event: EventView, stored: dt.date | None = None) -> dict[str, Any]:
+    """One event as ACLED's columns (docs/api.md lists how each is filled); ``stored`` is the day its
+    first report was stored, the date of last resort."""
     alpha3, numeric, country, region = COUNTRIES.get(event.place.country or "", ("XXX", "", "", ""))
-    day, precision = _acled_date(event)
+    day, precision, dated_by = _acled_date(event, stored)
     actor1, inter1, actor2, inter2 = _acled_actors(event)
     return {
         "event_id_cnty": acled_event_id(event.id, alpha3),
@@ -97,7 +126,7 @@ def acled_row(event: EventView) -> dict[str, Any]:
         "event_type": event.event_type, "sub_event_type": event.sub_event_type or "",
         "actor1": actor1, "assoc_actor_1": "", "inter1": inter1 or "",
         "actor2": actor2, "assoc_actor_2": "", "inter2": inter2 or "",
-        "interaction": int("".join(sorted(f"{inter1 or 0}{inter2 or 0}"))) if inter1 or inter2 else "",
+        "interaction": _interaction(inter1, inter2),
         "civilian_targeting": "Civilian targeting" if event.event_type == "Violence against civilians" else "",
         "iso": numeric, "region": region, "country": country or (event.place.country or ""),
         "admin1": event.place.admin1 or "", "admin2": "", "admin3": "", "location": event.place.name or "",
@@ -106,16 +135,32 @@ def acled_row(event: EventView) -> dict[str, Any]:
         "source": sources_text(event), "source_scale": _source_scale(event), "notes": notes(event),
         # ACLED counts deaths conservatively: the lowest toll any claim states, 0 when none does.
         "fatalities": min(event.fatalities) if event.fatalities else 0,
-        "tags": "; ".join(["sitrep " + event.id] + (["contested reports"] if event.contradicted else [])),
+        "tags": "; ".join(["sitrep " + event.id] + (["contested reports"] if event.contradicted else [])
+                          + ([f"undated: {dated_by}"] if dated_by else [])),
         "timestamp": _timestamp(event.last_reported),
     }
 
 
-def _acled_date(event: EventView) -> tuple[dt.date | None, int | str]:
+def _acled_date(event: EventView, stored: dt.date | None) -> tuple[dt.date | None, int | str, str | None]:
+    """The day, ACLED's time precision, and what dated an undated event (for ``tags``)."""
     if event.date is not None:
-        return event.date.start, TIME_PRECISION[event.date.precision]
-    # No date in any claim: the first report bounds it, to the month at best.
-    return event.first_reported, 3 if event.first_reported else ""
+        return event.date.start, TIME_PRECISION[event.date.precision], None
+    # No date in any claim: the first report bounds it, to the month at best; where no report has a
+    # publication day either, the day sitrep stored the first one does.
+    if event.first_reported is not None:
+        return event.first_reported, 3, "first report's day"
+    if stored is not None:
+        return stored, 3, "day the first report was stored"
+    return None, "", None
+
+
+def _interaction(inter1, inter2) -> int | str:
+    """ACLED's two-digit interaction code: the two inter codes, lower first ("18"); an actor alone is its
+    code and 0 ("80": sole action of an external force), as the codebook writes it."""
+    codes = sorted(code for code in (inter1, inter2) if code)
+    if not codes:
+        return ""
+    return int(f"{codes[0]}{codes[1]}") if len(codes) == 2 else int(f"{codes[0]}0")
 
 
 def _acled_actors(event: EventView) -> tuple[str, int | None, str, int | None]:
@@ -124,13 +169,23 @@ def _acled_actors(event: EventView) -> tuple[str, int | None, str, int | None]:
     others = [side for side in event.actor_sides if side != attacker]
     if event.event_type == "Protests":
         return f"Protesters ({_country_name(country)})", PROTESTERS, "", None
-    actor1 = _side_actor(attacker)
-    inter1 = _inter(attacker, country) if actor1 else None
+    actor1, inter1 = _first_actor(event.event_type, attacker, country)
     if event.event_type == "Violence against civilians":
         return actor1, inter1, f"Civilians ({_country_name(country)})", CIVILIANS
     target = others[0] if others else None
     actor2 = _side_actor(target)
     return actor1, inter1, actor2, _inter(target, country) if actor2 else None
+
+
+def _first_actor(event_type: str, attacker: str | None, country: str | None) -> tuple[str, int | None]:
+    """actor1: the attacking side's forces; where the reports name no attacker of either side, the
+    generic actor ACLED itself codes for an unknown perpetrator, so that no row lacks its actor1."""
+    actor = _side_actor(attacker)
+    if actor:
+        return actor, _inter(attacker, country)
+    if event_type == "Riots":
+        return f"Rioters ({_country_name(country)})", RIOTERS
+    return f"{UNIDENTIFIED} ({_country_name(country)})", POLITICAL_MILITIA
 
 
 def _side_actor(side: str | None) -> str:

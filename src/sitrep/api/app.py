@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from sitrep import __version__
-from sitrep.api import downloads, errors, hosts, read, write
+from sitrep.api import docs, downloads, errors, hosts, read, write
 from sitrep.opsec import OpsecPolicy
 from sitrep.settings import Settings, get_settings
 from sitrep.store import Store
@@ -40,7 +40,8 @@ def create_app(store: Store | None = None, *, db_url: str | None = None, token: 
         if owned:
             store.close()
 
-    app = FastAPI(title="sitrep", version=__version__, lifespan=lifespan,
+    # FastAPI's own /docs and /redoc load from CDNs; sitrep.api.docs serves Swagger UI from this server.
+    app = FastAPI(title="sitrep", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Sourced, geolocated, time-resolved events from war reporting (docs/api.md).")
     app.state.store = store
     app.state.opsec = opsec
@@ -50,6 +51,7 @@ def create_app(store: Store | None = None, *, db_url: str | None = None, token: 
     app.include_router(read.router)
     app.include_router(downloads.router)
     app.include_router(write.router)
+    docs.install(app)
     _mount_web(app)
     allowed_hosts = allowed_hosts if allowed_hosts is not None else hosts.hosts_from_env()
     if allowed_hosts:

@@ -12,10 +12,10 @@ from fastapi.responses import StreamingResponse
 
 from sitrep import export, opsec
 from sitrep.api.errors import ERROR_RESPONSES, invalid
-from sitrep.api.params import event_filter
+from sitrep.api.params import event_filter, single_values
 from sitrep.store import EventFilter
 
-router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, dependencies=[Depends(single_values)])
 
 # Exports are written to a temporary file first (kept in memory up to this size), so that a
 # failure part-way is an error response, not a truncated file that looks whole.
@@ -38,7 +38,7 @@ async def export_events(request: Request, wanted: Annotated[EventFilter, Depends
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
         events = opsec.events(store, request.app.state.opsec, wanted, limit)
-        await run_in_threadpool(export.write, format, events, spool)
+        await run_in_threadpool(export.write, format, events, spool, export.stored_days(store))
     except BaseException:
         spool.close()
         raise

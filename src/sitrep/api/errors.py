@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sitrep.api.redact import public_message
 from sitrep.errors import ConfigError, InputError, NotFound, SitrepError, StoreError
 
 log = logging.getLogger("sitrep.api")
@@ -115,12 +116,12 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _not_found(request: Request, error: Exception) -> JSONResponse:
-    return envelope(404, "not_found", str(error))
+    return envelope(404, "not_found", _public(request, error))
 
 
 async def _sitrep_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, InputError):
-        return envelope(422, "invalid_input", str(error))
+        return envelope(422, "invalid_input", _public(request, error))
     if isinstance(error, (StoreError, ConfigError)):
         log.error("%s", error)
         return envelope(503, "unavailable", "the database cannot be read right now; see the server log")
@@ -132,8 +133,17 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return envelope(500, "internal_error", "internal error; see the server log")
 
 
+def _public(request: Request, error: Exception) -> str:
+    # The store words its messages for the command line, naming the database's path (sitrep.api.redact).
+    store = getattr(request.app.state, "store", None)
+    return public_message(str(error), getattr(store, "name", "") or "")
+
+
 def _field(location: tuple[Any, ...] | list[Any]) -> str:
     # ("query", "bbox") -> "bbox"; ("body", "text") -> "text"; a path is kept for nested fields.
+    # A repeated query parameter is named without the index of its bad value: ("query", "side", 1) -> "side".
+    if len(location) > 1 and location[0] == "query":
+        return str(location[1])
     parts = [str(part) for part in location if part not in ("query", "path", "body", "header")]
     return ".".join(parts) or "request"
 

@@ -13,7 +13,8 @@ import json
 import math
 from typing import Annotated, Any, Literal, Optional
 
-from fastapi import Query
+from fastapi import Query, Request
+from pydantic import StringConstraints
 
 from sitrep.api.errors import invalid
 from sitrep.models import Side, SourceKind
@@ -34,6 +35,30 @@ Limit = Annotated[int, Query(ge=1, description=f"Items per page (default {DEFAUL
                                                f"more than {MAX_PAGE} is clamped to {MAX_PAGE}.")]
 Cursor = Annotated[Optional[str], Query(max_length=1000, description="The `next` value of the previous page.")]
 Text = Annotated[Optional[str], Query(max_length=MAX_TEXT)]
+
+# The filters that may be repeated, each repetition an OR (``type=Battles&type=Riots``): ACLED types
+# and sub-types, sides and source kinds. Any other parameter given twice is a 422, since FastAPI
+# would keep the last value and silently drop the others.
+REPEATABLE = frozenset({"type", "sub_type", "side", "source_kind"})
+# Values one repeatable filter takes: ACLED has 25 sub-event types, the longest list that makes sense.
+MAX_CHOICES = 25
+Label = Annotated[str, StringConstraints(max_length=100)]
+
+
+def choices(values: list[str] | None) -> tuple[str, ...] | None:
+    """A repeatable filter's values, empty ones dropped (a form's "any" option), for the store's
+    filters; None when nothing is left."""
+    kept = tuple(dict.fromkeys(value for value in values or () if value))
+    return kept or None
+
+
+def single_values(request: Request) -> None:
+    """A 422 naming each parameter given more than once that is not in REPEATABLE (router dependency)."""
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
+        if name in seen and name not in REPEATABLE:
+            raise invalid(name, f"given more than once; only {', '.join(sorted(REPEATABLE))} may be repeated")
+        seen.add(name)
 
 
 def clamp(limit: int) -> int:
@@ -83,11 +108,15 @@ def event_filter(
                                          description="west,south,east,north in degrees.")] = None,
     since: Annotated[Optional[dt.date], Query(description="From this day (YYYY-MM-DD), inclusive.")] = None,
     until: Annotated[Optional[dt.date], Query(description="Up to this day (YYYY-MM-DD), inclusive.")] = None,
-    event_type: Annotated[Optional[str], Query(alias="type", max_length=100, description="ACLED event type.")] = None,
-    sub_type: Annotated[Optional[str], Query(max_length=100, description="ACLED sub-event type.")] = None,
+    event_type: Annotated[Optional[list[Label]], Query(alias="type", max_length=MAX_CHOICES,
+                                                       description="ACLED event type; repeated: any of them.")] = None,
+    sub_type: Annotated[Optional[list[Label]], Query(max_length=MAX_CHOICES,
+                                                     description="ACLED sub-event type; repeated: any.")] = None,
     actor: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="Part of an actor's name.")] = None,
-    side: Annotated[Optional[Side], Query(description="An actor or source on this side.")] = None,
-    source_kind: Annotated[Optional[SourceKind], Query(description="A claim's source is of this kind.")] = None,
+    side: Annotated[Optional[list[Side]], Query(max_length=MAX_CHOICES, description="An actor or source on this "
+                                                                                   "side; repeated: any.")] = None,
+    source_kind: Annotated[Optional[list[SourceKind]], Query(max_length=MAX_CHOICES, description="A claim's source "
+                                                             "is of this kind; repeated: any.")] = None,
     q: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="Words that one claim holds.")] = None,
     place: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="The place's name.")] = None,
     contradicted: Annotated[Optional[bool], Query(description="Only events with (or without) a "
@@ -95,9 +124,9 @@ def event_filter(
 ) -> EventFilter:
     """The event filters of a request, checked (FastAPI dependency)."""
     check_dates(since, until)
-    return EventFilter(place=place or None, since=since, until=until, event_type=event_type or None,
-                       side=side, source=None, contradicted=contradicted, bbox=parse_bbox(bbox),
-                       sub_type=sub_type or None, actor=actor or None, source_kind=source_kind,
+    return EventFilter(place=place or None, since=since, until=until, event_type=choices(event_type),
+                       side=choices(side), source=None, contradicted=contradicted, bbox=parse_bbox(bbox),
+                       sub_type=choices(sub_type), actor=actor or None, source_kind=choices(source_kind),
                        q=q if q else None)
 
 

@@ -12,16 +12,21 @@ from sitrep import __version__, opsec
 from sitrep.api.errors import ERROR_RESPONSES, ApiError, invalid
 from sitrep.api.params import (
     BBOX_PATTERN,
+    MAX_CHOICES,
     Cursor,
+    Label,
     Limit,
     Text,
     check_dates,
+    choices,
     clamp,
     decode_cursor,
     encode_cursor,
     event_filter,
     parse_bbox,
+    single_values,
 )
+from sitrep.api.redact import public_source
 from sitrep.api.schemas import (
     ClaimPage,
     CompactEventPage,
@@ -44,7 +49,7 @@ from sitrep.opsec import OpsecPolicy
 from sitrep.store import ClaimFilter, EventFilter, Store
 from sitrep.store.release import Release
 
-router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, dependencies=[Depends(single_values)])
 
 JSON = "application/json"
 
@@ -99,14 +104,15 @@ def get_event(store: StoreDep, policy: PolicyDep, event_id: str) -> Response:
 @router.get("/claims", response_model=ClaimPage)
 def list_claims(store: StoreDep, policy: PolicyDep, limit: Limit = 100, cursor: Cursor = None, place: Text = None,
                 source: Text = None, since: Optional[dt.date] = None, until: Optional[dt.date] = None,
-                event_type: Annotated[Optional[str], Query(alias="type", max_length=100)] = None,
-                sub_type: Annotated[Optional[str], Query(max_length=100)] = None,
-                source_kind: Optional[SourceKind] = None, q: Text = None,
+                event_type: Annotated[Optional[list[Label]], Query(alias="type", max_length=MAX_CHOICES)] = None,
+                sub_type: Annotated[Optional[list[Label]], Query(max_length=MAX_CHOICES)] = None,
+                source_kind: Annotated[Optional[list[SourceKind]], Query(max_length=MAX_CHOICES)] = None,
+                q: Text = None,
                 document_id: Annotated[Optional[str], Query(max_length=64)] = None) -> Response:
     check_dates(since, until)
     wanted = ClaimFilter(place=place or None, source=source or None, since=since, until=until,
-                         event_type=event_type or None, document_id=document_id or None, q=q or None,
-                         source_kind=source_kind, sub_type=sub_type or None)
+                         event_type=choices(event_type), document_id=document_id or None, q=q or None,
+                         source_kind=choices(source_kind), sub_type=choices(sub_type))
     found, key = opsec.claim_page(store, policy, wanted, clamp(limit), decode_cursor("claims", cursor, 3))
     return _json(page_json(found, encode_cursor("claims", key)))
 
@@ -115,14 +121,20 @@ def list_claims(store: StoreDep, policy: PolicyDep, limit: Limit = 100, cursor: 
 def list_documents(store: StoreDep, policy: PolicyDep, limit: Limit = 100, cursor: Cursor = None,
                    include_text: bool = False) -> Response:
     found, key = opsec.document_page(store, policy, clamp(limit), decode_cursor("documents", cursor, 2))
-    return _json(page_json(found, encode_cursor("documents", key), exclude=None if include_text else {"text"}))
+    items = [_public_document(document) for document in found]
+    return _json(page_json(items, encode_cursor("documents", key), exclude=None if include_text else {"text"}))
 
 
 @router.get("/documents/{document_id}", response_model=Document)
 def get_document(store: StoreDep, policy: PolicyDep, document_id: str) -> Response:
     if len(document_id) > 64:
         raise ApiError(404, "not_found", f"no document with id {document_id[:64]}...")
-    return _json(opsec.document(store, policy, document_id).model_dump_json(by_alias=True))
+    return _json(_public_document(opsec.document(store, policy, document_id)).model_dump_json(by_alias=True))
+
+
+def _public_document(document: Document) -> Document:
+    """The document with its source as the file's base name: the server's paths stay on the server."""
+    return document.model_copy(update={"source": public_source(document.source)})
 
 
 @router.get("/places", response_model=PlacePage)
@@ -173,7 +185,7 @@ def _control_place(store: Store, policy: OpsecPolicy, place: str, on: dt.date) -
             day = _control_day(connection, policy, row, on, line)
             if day is not None:
                 return day
-    raise NotFound(f"no control evidence for a settlement called {place!r} in {store.name}")
+    raise NotFound(f"no control evidence for a settlement called {place!r}")
 
 
 def _control_days(store: Store, policy: OpsecPolicy, bbox: tuple[float, float, float, float] | None,

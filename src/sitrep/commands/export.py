@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -57,11 +58,12 @@ def export(format: Annotated[str, typer.Option("--format", help="acled-csv, geoj
     policy = opsec.OpsecPolicy.from_settings(settings)
     with Store.open(settings.db_url) as store:
         events = opsec.events(store, policy, wanted, limit)
+        stored_day = exporter.stored_days(store)
         if out is None:
-            exporter.write(format, events, sys.stdout.buffer)
+            exporter.write(format, events, sys.stdout.buffer, stored_day)
             sys.stdout.buffer.flush()
         else:
-            _write_file(out, lambda stream: exporter.write(format, events, stream))
+            _write_file(out, lambda stream: exporter.write(format, events, stream, stored_day))
 
 
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -83,11 +85,28 @@ def _write_file(path: Path, write) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), _file_mode(path))
             write(stream)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give: an existing file's own, else 0666 less the umask.
+    mkstemp makes its file 0600, which the rename would carry over to an export meant to be shared."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # The umask can only be read by setting it; it is put back at once (the command runs one thread).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def register(app: typer.Typer) -> None:

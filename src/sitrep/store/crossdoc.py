@@ -25,7 +25,7 @@ from sitrep.store import rows, spatial
 from sitrep.store.engine import holds_text, lower_text
 from sitrep.store import release, search
 from sitrep.store.release import Release
-from sitrep.store.queries import keyset_page, pages
+from sitrep.store.queries import keyset_page, one_of, pages
 from sitrep.store.schema import (
     claims,
     clustered_documents,
@@ -294,13 +294,15 @@ class EventFilter:
     ``place``: the event's place name (any case). ``since``/``until``: the event's days overlap them.
     ``event_type``: exactly this ACLED type. ``side``: an actor of the event, or one of its sources,
     is on this side. ``source``: one of its claims' source names contains this (any case).
+    ``event_type``, ``side``, ``sub_type`` and ``source_kind`` also take a tuple of values, any of
+    which matches (the API's repeated parameters, ``type=Battles&type=Riots``).
     """
 
     place: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    event_type: str | None = None
-    side: str | None = None
+    event_type: str | tuple[str, ...] | None = None
+    side: str | tuple[str, ...] | None = None
     source: str | None = None
     contradicted: bool | None = None
     # The API's filters (issue #6). ``bbox``: (west, south, east, north) in degrees, the event's
@@ -308,9 +310,9 @@ class EventFilter:
     # name or ACLED name in one of its claims (any case). ``source_kind``: one of its claims' source
     # is of this kind. ``q``: one of its claims holds every word (full text, sitrep.store.search).
     bbox: tuple[float, float, float, float] | None = None
-    sub_type: str | None = None
+    sub_type: str | tuple[str, ...] | None = None
     actor: str | None = None
-    source_kind: str | None = None
+    source_kind: str | tuple[str, ...] | None = None
     q: str | None = None
     # OPSEC's delay (sitrep.opsec): only events that this release lets out (sitrep.store.release).
     released: Release | None = None
@@ -326,13 +328,9 @@ def event_conditions(wanted: EventFilter, dialect: str | None = None, postgis: b
     if wanted.until is not None:
         conditions.append(events.c.date_start <= wanted.until)
     if wanted.event_type is not None:
-        conditions.append(events.c.event_type == wanted.event_type)
+        conditions.append(one_of(events.c.event_type, wanted.event_type))
     if wanted.side is not None:
-        mix = {"UA": events.c.sources_ua, "RU": events.c.sources_ru, "third-party": events.c.sources_third}
-        by_source = mix[wanted.side] > 0 if wanted.side in mix else events.c.sources_unknown > 0
-        # actor_sides is the list just before "attackers" in the record's JSON.
-        named = events.c.record.like(f'%"actor_sides":[%"{wanted.side}"%],"attackers"%')
-        conditions.append(or_(by_source, named))
+        conditions.append(or_(*(_event_on_side(side) for side in _values(wanted.side))))
     if wanted.source is not None:
         named = (select(event_claims.c.event_id).join(claims, claims.c.id == event_claims.c.claim_id)
                  .where(event_claims.c.event_id == events.c.id,
@@ -343,6 +341,18 @@ def event_conditions(wanted: EventFilter, dialect: str | None = None, postgis: b
     if wanted.released is not None:
         conditions.append(release.events_released(wanted.released))
     return conditions
+
+
+def _values(wanted: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (wanted,) if isinstance(wanted, str) else wanted
+
+
+def _event_on_side(side: str) -> Any:
+    mix = {"UA": events.c.sources_ua, "RU": events.c.sources_ru, "third-party": events.c.sources_third}
+    by_source = mix[side] > 0 if side in mix else events.c.sources_unknown > 0
+    # actor_sides is the list just before "attackers" in the record's JSON.
+    named = events.c.record.like(f'%"actor_sides":[%"{side}"%],"attackers"%')
+    return or_(by_source, named)
 
 
 def _api_conditions(wanted: EventFilter, dialect: str | None, postgis: bool = False) -> list[Any]:
@@ -361,12 +371,12 @@ def _api_conditions(wanted: EventFilter, dialect: str | None, postgis: bool = Fa
         # without a point are taken as they are. The exact date tests in event_conditions decide.
         conditions.append(or_(search.event_box_ids(_WORLD, wanted.since, wanted.until), events.c.lat.is_(None)))
     if wanted.sub_type is not None:
-        conditions.append(events.c.sub_event_type == wanted.sub_type)
+        conditions.append(one_of(events.c.sub_event_type, wanted.sub_type))
     member_claims: list[Any] = []
     if wanted.actor is not None:
         member_claims.append(holds_text(search.actor_names(claims.c.record), wanted.actor, fold=False))
     if wanted.source_kind is not None:
-        member_claims.append(claims.c.source_kind == wanted.source_kind)
+        member_claims.append(one_of(claims.c.source_kind, wanted.source_kind))
     if wanted.q is not None:
         member_claims.append(search.claims_matching(wanted.q, dialect or "sqlite"))
     if member_claims:
@@ -519,10 +529,11 @@ def contradiction_conditions(wanted: EventFilter, dialect: str | None = None) ->
             or_(claims.c.id == contradictions.c.claim_a, claims.c.id == contradictions.c.claim_b),
             holds_text(claims.c.source_name, wanted.source)).exists())
     if wanted.side is not None:
-        conditions.append(contradictions.c.record.contains(f'"side":"{wanted.side}"'))
+        on_side = (contradictions.c.record.contains(f'"side":"{side}"') for side in _values(wanted.side))
+        conditions.append(or_(*on_side))
     if wanted.event_type is not None:
         typed = (select(event_claims.c.claim_id).join(events, events.c.id == event_claims.c.event_id)
-                 .where(events.c.event_type == wanted.event_type,
+                 .where(one_of(events.c.event_type, wanted.event_type),
                         or_(event_claims.c.claim_id == contradictions.c.claim_a,
                             event_claims.c.claim_id == contradictions.c.claim_b)))
         conditions.append(typed.exists())

@@ -44,15 +44,21 @@ class ClaimFilter:
     source: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    event_type: str | None = None
+    event_type: str | tuple[str, ...] | None = None
     document_id: str | None = None
     # The API's filters: ``q`` every word in the claim (full text); ``source_kind`` exactly this
-    # kind of source; ``sub_type`` exactly this ACLED sub-event type.
+    # kind of source; ``sub_type`` exactly this ACLED sub-event type. ``event_type``, ``source_kind``
+    # and ``sub_type`` also take a tuple of values, any of which matches (repeated API parameters).
     q: str | None = None
-    source_kind: str | None = None
-    sub_type: str | None = None
+    source_kind: str | tuple[str, ...] | None = None
+    sub_type: str | tuple[str, ...] | None = None
     # OPSEC's delay (sitrep.opsec): only claims that this release lets out (sitrep.store.release).
     released: Release | None = None
+
+
+def one_of(column: Any, wanted: str | tuple[str, ...]) -> Any:
+    """``column`` equals the value, or one of the values of a tuple (a repeated API parameter is an OR)."""
+    return column == wanted if isinstance(wanted, str) else column.in_(wanted)
 
 
 def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
@@ -72,13 +78,13 @@ def claim_conditions(wanted: ClaimFilter, dialect: str = "sqlite") -> list[Colum
     if wanted.until is not None:
         conditions.append(func.coalesce(claims.c.event_date_start, documents.c.published) <= wanted.until)
     if wanted.event_type is not None:
-        conditions.append(claims.c.event_type == wanted.event_type)
+        conditions.append(one_of(claims.c.event_type, wanted.event_type))
     if wanted.document_id is not None:
         conditions.append(claims.c.document_id == wanted.document_id)
     if wanted.source_kind is not None:
-        conditions.append(claims.c.source_kind == wanted.source_kind)
+        conditions.append(one_of(claims.c.source_kind, wanted.source_kind))
     if wanted.sub_type is not None:
-        conditions.append(claims.c.sub_event_type == wanted.sub_type)
+        conditions.append(one_of(claims.c.sub_event_type, wanted.sub_type))
     if wanted.q is not None:
         from sitrep.store.search import claims_matching  # search imports this module's tables
 

@@ -22,6 +22,7 @@ const app = {
   layers: { outlines: null, places: null, control: null },
   drawnOnce: false,
   quietMove: false,     // true while the page itself moves the map (see resizeMap)
+  shown: { mapped: 0, unmapped: 0 }, // events of the selected range, drawn and without coordinates
 };
 
 // ---- state and history ----------------------------------------------------------------------------
@@ -136,19 +137,34 @@ async function loadEvents() {
 
 // Draws the events of the selected range; the count shown is the number of markers drawn.
 function drawMarkers() {
-  const shown = app.events.filter((event) => mapped(event) && inRange(event, app.state.since, app.state.until));
+  const selected = app.events.filter((event) => inRange(event, app.state.since, app.state.until));
+  const shown = selected.filter(mapped);
   app.markers.show(shown);
-  const count = $("count");
-  count.dataset.count = String(shown.length);
-  count.textContent = `${shown.length.toLocaleString("en")} event${shown.length === 1 ? "" : "s"} shown`;
-  const unmapped = app.events.filter((event) => !mapped(event)).length;
-  showStatus(unmapped ? `${unmapped} without coordinates not mapped` : "");
+  app.shown = { mapped: shown.length, unmapped: selected.length - shown.length };
+  showCount();
   if (!app.drawnOnce) {
     app.drawnOnce = true;
     performance.mark("sitrep:markers-drawn");
   }
   app.timeline.setRange(app.state.since, app.state.until);
   document.body.dataset.ready = "true";
+}
+
+// The count and its notes speak of the events layer: with the layer off there is nothing to count.
+// Events without coordinates are counted within the selected range, as the markers are.
+function showCount() {
+  const count = $("count"), { mapped: shown, unmapped } = app.shown;
+  count.hidden = !app.state.layers.includes("events");
+  count.dataset.count = String(shown);
+  count.textContent = `${shown.toLocaleString("en")} event${shown === 1 ? "" : "s"} shown`;
+  if (count.hidden) showStatus("");
+  else if (shown + unmapped === 0) showStatus(noEventsMessage());
+  else showStatus(unmapped ? `${unmapped} without coordinates not mapped` : "");
+}
+
+function noEventsMessage() {
+  if (app.events.length === 0) return "no events match these filters";
+  return "no events in the selected dates";
 }
 
 function setRange(since, until) {
@@ -226,6 +242,7 @@ function bindControls() {
     } else {
       commit({ layers: LAYER_NAMES.filter((name) => $("layers").querySelector(`input[name=${name}]`).checked) });
       applyLayers();
+      showCount();
     }
     refreshControl().catch(reportError);
   });

@@ -47,6 +47,8 @@ export class Timeline {
 
   setEvents(events) {
     this.histogram = binEvents(events);
+    // Said on the canvas itself, so that an empty timeline never looks like one that failed to draw.
+    this.emptyText = events.length ? "no dated events to chart" : "no events match these filters";
     this.draw();
   }
 
@@ -59,7 +61,11 @@ export class Timeline {
     const { context, width, height } = canvasContext(this.canvas);
     context.clearRect(0, 0, width, height);
     const h = this.histogram;
-    if (!h) return;
+    this.canvas.dataset.empty = String(!h);
+    if (!h) {
+      this.drawEmpty(context, width, height);
+      return;
+    }
     const low = range.since ? dayNumber(range.since) : -Infinity, high = range.until ? dayNumber(range.until) : Infinity;
     const peak = Math.max(...h.bins, 1), step = width / h.bins.length;
     h.bins.forEach((value, index) => {
@@ -74,6 +80,15 @@ export class Timeline {
     context.fillText(isoOfDay(h.first), 2, height);
     const end = isoOfDay(h.last);
     context.fillText(end, width - context.measureText(end).width - 2, height);
+  }
+
+  drawEmpty(context, width, height) {
+    context.fillStyle = LABEL;
+    context.font = "13px system-ui, sans-serif";
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    context.fillText(this.emptyText || "", width / 2, height / 2);
+    context.textAlign = "start";
   }
 
   dayAt(clientX) {
