@@ -138,6 +138,18 @@ CASES = [
     # Liberation is the government regaining territory.
     ("Ukrainian forces liberated Pishchane, the commander said.", GRT, None, "asserted"),
     ("Ukrainian marines liberated Urozhaine after days of fighting.", GRT, None, "asserted"),
+    # Forces moved or fed told subject-first, generals removed, aviation at work over a place, leaflets,
+    # and a claim the writer calls false (issue #14, ISW dev2 classes; the sentences are ours).
+    ("Russian naval infantry units are reportedly redeploying away from Mariupol toward Zaporizhia.", CHG, ANY,
+     "asserted"),
+    ("The Russian 155th Naval Infantry Brigade is reportedly receiving personnel from other units.", CHG, ANY,
+     "asserted"),
+    ("Russian forces continue to pour equipment and troops into the Lyman area.", CHG, ANY, "asserted"),
+    ("The UK MoD confirmed that the Russian command has removed several generals from their posts.", CHG, ANY,
+     "asserted"),
+    ("Ukrainian aviation continues to operate over Russian-held settlements near Izyum.", AIR, ANY, "asserted"),
+    ("Russian forces are distributing propaganda leaflets in Kherson.", "Other", ANY, "asserted"),
+    ("The Russian Ministry of Defense falsely claimed that Russian forces captured Bilohorivka.", ANY, ANY, "negated"),
 ]
 
 

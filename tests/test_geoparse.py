@@ -295,6 +295,16 @@ def test_a_stated_distance_picks_the_namesake_at_that_distance(ua_pipeline):
         assert village.geonameid == 8527804, (text, village)
 
 
+def test_a_name_spelt_letter_for_letter_beats_a_village_that_has_it_as_a_variant(ua_pipeline):
+    # A report about Donetsk Oblast pulls every name toward it; "Mykolayiv" is still the city that bears the
+    # name, not the Donetsk village Mykolaivka that lists it among its spellings.
+    text = ("Russian forces attacked Avdiivka, Marinka and Krasnohorivka in Donetsk Oblast on Monday. "
+            "Fighting continued near Kurakhove and Vuhledar in Donetsk Oblast. Russian forces continued to shell "
+            "Mykolayiv.")
+    [city] = [p for p in ua_pipeline.geoparse(text) if p.mention == "Mykolayiv"]
+    assert (city.geonameid, city.admin1) == (700569, "16")
+
+
 def test_capital_us_is_the_country_and_lower_case_us_is_no_place(pipeline, make_document):
     places = [p for p in places_of(pipeline, make_document, "The US will send more aid to Ukraine, he told us.")
               if p.kind == "toponym"]

@@ -11,6 +11,7 @@ Ukrainian news. A mention that cannot be resolved keeps null coordinates and say
 from __future__ import annotations
 
 import math
+import unicodedata
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -74,6 +75,9 @@ EARTH_RADIUS_KM = 6371.0
 # far; an old name ("Artemovsk" for Bakhmut, "Kirovohrad" for Kropyvnytskyi) that no other place of the
 # country bears keeps its place.
 FAR_NAME_PENALTY = 4.0
+# Penalty (log10 units: tenfold population) for a candidate that bears the mention's name only as a
+# variant spelling while another candidate bears it as its own name, letter for letter.
+VARIANT_PENALTY = 1.0
 FAR_NAME_RATIO = 40
 _COMPASS = frozenset({"southern", "northern", "eastern", "western", "south", "north", "east", "west", "central",
                       "north-eastern", "north-western", "south-eastern", "south-western", "northeastern",
@@ -382,12 +386,26 @@ def _name_prior(item: Lookup):
     the mention's name is only an alternate name of it."""
     spellings = _latin_spellings(item.mention)
     owners = {entry.country for entry in item.entries if not _far_name(spellings, entry.name)}
+    # Where the mention spells a Ukrainian, Russian or Belarusian candidate's own name ("Mykolayiv", the
+    # city), a namesake that has it only as a variant of another name (the village Mykolaivka) needs a
+    # tenfold larger population to win. Spellings that differ only in i, y, j and apostrophes are one name
+    # ("Andriivka", GeoNames' "Andriyivka").
+    written = _skeleton(item.mention.name) if not is_cyrillic_span(item.mention.name, 0, len(item.mention.name)) else None
+    exact = {id(entry) for entry in item.entries if written and _skeleton(entry.name) == written}
+    spelt = any(id(entry) in exact and entry.country in BRIDGE_COUNTRIES for entry in item.entries)
 
     def score(entry) -> float:
         far = entry.country in owners and _far_name(spellings, entry.name)
         return (lookup.prior(entry) - (ALTERNATE_NAME_PENALTY if entry in item.alternate else 0.0)
-                - (FAR_NAME_PENALTY if far else 0.0))
+                - (FAR_NAME_PENALTY if far else 0.0) - (VARIANT_PENALTY if spelt and id(entry) not in exact else 0.0))
     return score
+
+
+def _skeleton(name: str) -> str:
+    """A name without case, accents, spaces, punctuation and the letters transliterations disagree on
+    (i, y, j): "Andriivka" and "Andriyivka", "São Paulo" and "Sao Paulo" spell one name."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name.lower())
+                   if char.isalnum() and char not in "iyj")
 
 
 def _far_name(spellings: tuple[str, ...], name: str) -> bool:
