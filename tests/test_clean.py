@@ -121,6 +121,21 @@ def test_hard_wrapped_lines_join_but_short_lines_do_not(make_document):
         "Headline style line", "another line"]
 
 
+def test_a_long_heading_in_a_report_of_one_line_paragraphs_is_no_wrap(make_document):
+    # A report that keeps each paragraph on one line: an unpunctuated line far shorter than its paragraphs
+    # is a heading, even at 55 characters and more, and its sentence does not run into the next.
+    paragraph = ("Ukrainian forces repelled Russian assaults near Klishchiivka and Andriivka on Sunday, and Russian "
+                 "forces continued to shell settlements along the line of contact west of Bakhmut. ")
+    text = paragraph * 3 + "\nSouthern axis: Russian efforts along the west bank of the Dnipro\n" + paragraph * 2
+    document = clean(make_document(text))
+    assert "Southern axis: Russian efforts along the west bank of the Dnipro" in document.text.split("\n\n")
+    # The same line inside hard-wrapped text (lines of 60 to 70 characters) is still joined.
+    wrapped = ("Ukrainian forces pressed their attacks south of Bakhmut and near\n"
+               "Southern axis: Russian efforts along the west bank of the Dnipro\n"
+               "as the general staff said on Sunday in its morning report.")
+    assert len(clean(make_document(wrapped)).text.split("\n\n")) == 1
+
+
 def test_paragraph_offsets_point_into_text(make_document):
     document = clean(make_document("One para here.\n\nTwo para here.\nA - Reuters wire credit line"))
     for start, text in paragraphs(document.text):

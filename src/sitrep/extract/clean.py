@@ -28,6 +28,9 @@ PARAGRAPH_BREAK = "\n\n"
 # A line this long that ends without sentence punctuation is a hard wrap inside a paragraph
 # (e-mail style text wrapped at 60-100 columns); shorter unpunctuated lines are headings or labels.
 WRAP_MIN_CHARS = 55
+# ... and it must reach this share of the document's line width (see _wrap_width), measured at this
+# quantile of its line lengths.
+WRAP_SHARE, WIDTH_QUANTILE = 0.6, 0.9
 
 _QUOTES = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -201,13 +204,14 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Caption]]:
             paragraphs.append((" ".join(current), None, False))
             current.clear()
 
+    width = _wrap_width(lines)
     for line in lines:
         if line.kind == "caption":
             flush()
             paragraphs.append((line.text, line.credit, True))
         elif line.kind == "blank":
             flush()
-        elif current and not _is_wrapped(current[-1]):
+        elif current and not _is_wrapped(current[-1], width):
             flush()
             current.append(line.text)
         else:
@@ -216,8 +220,17 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[Caption]]:
     return _join(paragraphs)
 
 
-def _is_wrapped(previous: str) -> bool:
-    return len(previous) >= WRAP_MIN_CHARS and not _SENTENCE_END.search(previous)
+def _is_wrapped(previous: str, width: int = 0) -> bool:
+    return len(previous) >= max(WRAP_MIN_CHARS, width * WRAP_SHARE) and not _SENTENCE_END.search(previous)
+
+
+def _wrap_width(lines: list[_Line]) -> int:
+    """The document's line width: the length of its longest lines but a few. Hard-wrapped text has
+    lines of 60-100 characters; a web page or report keeps each paragraph on one line, so that an
+    unpunctuated line far shorter than those is a heading ("Subordinate main effort along the west
+    bank of the Dnipro"), not a wrap."""
+    lengths = sorted(len(line.text) for line in lines if line.kind not in ("blank", "caption") and line.text)
+    return lengths[int(len(lengths) * WIDTH_QUANTILE)] if lengths else 0
 
 
 def _join(paragraphs: list[tuple[str, str | None, bool]]) -> tuple[str, list[Caption]]:

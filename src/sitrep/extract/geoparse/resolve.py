@@ -11,6 +11,7 @@ Ukrainian news. A mention that cannot be resolved keeps null coordinates and say
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import statistics
 from bisect import bisect_left, bisect_right
@@ -381,18 +382,18 @@ def gather_context(looked: list[Lookup], extra: list[Lookup]) -> Context:
     return Context(countries, regions, anchor, sorted(local))
 
 
-def _name_prior(item: Lookup):
+def _name_prior(item: Lookup, variants: bool = True):
     """The prior of a candidate for this mention: the gazetteer's, less ALTERNATE_NAME_PENALTY when
     the mention's name is only an alternate name of it."""
     spellings = _latin_spellings(item.mention)
     owners = {entry.country for entry in item.entries if not _far_name(spellings, entry.name)}
     # Where the mention spells a Ukrainian, Russian or Belarusian candidate's own name ("Mykolayiv", the
     # city), a namesake that has it only as a variant of another name (the village Mykolaivka) needs a
-    # tenfold larger population to win. Spellings that differ only in i, y, j and apostrophes are one name
-    # ("Andriivka", GeoNames' "Andriyivka").
+    # tenfold larger population to win. Spellings that differ only in y, j, a doubled i and apostrophes
+    # are one name ("Andriivka", GeoNames' "Andriyivka").
     written = _skeleton(item.mention.name) if not is_cyrillic_span(item.mention.name, 0, len(item.mention.name)) else None
     exact = {id(entry) for entry in item.entries if written and _skeleton(entry.name) == written}
-    spelt = any(id(entry) in exact and entry.country in BRIDGE_COUNTRIES for entry in item.entries)
+    spelt = variants and any(id(entry) in exact and entry.country in BRIDGE_COUNTRIES for entry in item.entries)
 
     def score(entry) -> float:
         far = entry.country in owners and _far_name(spellings, entry.name)
@@ -402,10 +403,12 @@ def _name_prior(item: Lookup):
 
 
 def _skeleton(name: str) -> str:
-    """A name without case, accents, spaces, punctuation and the letters transliterations disagree on
-    (i, y, j): "Andriivka" and "Andriyivka", "São Paulo" and "Sao Paulo" spell one name."""
-    return "".join(char for char in unicodedata.normalize("NFKD", name.lower())
-                   if char.isalnum() and char not in "iyj")
+    """A name without case, accents, spaces, punctuation, the y and j that transliterations disagree on,
+    and doubled i: "Andriivka" and "Andriyivka", "Mykolayiv" and "Mykolaiv", "São Paulo" and "Sao Paulo"
+    spell one name; "Artemovsk" and "Artemovskiy" do not."""
+    letters = "".join(char for char in unicodedata.normalize("NFKD", name.lower())
+                      if char.isalnum() and char not in "yj")
+    return re.sub("i+", "i", letters)
 
 
 def _far_name(spellings: tuple[str, ...], name: str) -> bool:
@@ -535,6 +538,13 @@ def choose(item: Lookup, document: Context, theatre: bool = False, fighting: boo
     ranked = sorted(((*_score(entry, document, item.mention.name, name_prior, item.mention.start, theatre, front),
                       index) for index, entry in enumerate(item.entries)), key=lambda scored: (-scored[0], scored[2]))
     (best, supported, index), (runner_up, _, _) = ranked[0], ranked[1]
+    if not supported and name_prior is not None:
+        # A guess without context stays a guess: the spelling preference (VARIANT_PENALTY) ranks the
+        # namesakes but does not make the leader's margin.
+        plain = _name_prior(item, variants=False)
+        scores = sorted((_score(entry, document, item.mention.name, plain, item.mention.start, theatre, front)[0]
+                         for entry in item.entries), reverse=True)
+        best, runner_up = scores[0], scores[1]
     if not supported and best - runner_up < AMBIGUITY_MARGIN:
         item.reason = f"ambiguous: {len(item.entries)} candidates, no context"
         return None
