@@ -55,6 +55,23 @@ def test_actors_and_roles_without_a_parse(event_of, text, outlet, actor1, actor2
         assert _sides(event)[1] == actor2
 
 
+@pytest.mark.parametrize("text, actor", [
+    # other wars the same channels report: third parties, by declined adjective, by name, in any language
+    ("Израильские ВВС нанесли удар по зданию консульства в Дамаске.", "Israel Defense Forces"),
+    ("Самолеты ВВС Сирии нанесли серию ударов по колонне боевиков у Алеппо.", "Syrian Armed Forces"),
+    ("Военное крыло ХАМАС заявило, что обстреляло ракетами военную базу.", "Hamas"),
+])
+def test_other_wars_forces_are_third_parties(event_of, text, actor):
+    event = event_of(text, "РИА Новости")
+    assert (event.actor1.name, event.actor1.side) == (actor, "third-party")
+
+
+def test_a_strike_abroad_gets_no_doer_from_who_tells_it(event_of):
+    # A Russian wire's "explosion in Damascus" is no Ukrainian strike; "in Donetsk" it would be.
+    assert event_of("Взрыв прогремел в Дамаске.", "РИА Новости").actor1 is None
+    assert _sides(event_of("Взрыв прогремел в Донецке.", "РИА Новости"))[0] == "UA"
+
+
 @pytest.mark.parametrize("text, outlet", [
     # active repelling: the subject repelled, the attacks' owner failed
     ("Наші захисники відбили дев'ять атак окупантів біля Часового Яру.", "Генштаб ЗСУ"),

@@ -72,6 +72,12 @@ def test_an_oblast_after_a_place_contains_it_and_an_elliptic_one_is_an_oblast(ua
     assert all(p.feature != "ADM1" for p in toponyms(ua_pipeline, "Дроны атаковали Курск, над Курской ТЭЦ дым."))
 
 
+def test_every_case_reading_counts_wherever_its_place_is(ua_pipeline):
+    # "в Дамаске" reads as Дамаска (a Ukrainian village of 257 people) or Дамаск: Damascus, a capital
+    place = place_named(ua_pipeline, "Взрыв прогремел в Дамаске.", "Дамаске")
+    assert (place.country, place.feature) == ("SY", "PPLC")
+
+
 def test_a_municipal_okrug_is_a_district(ua_pipeline):
     place = place_named(ua_pipeline, "Силами ПВО в Раменском городском округе сбит беспилотник.",
                         "Раменском городском округе")

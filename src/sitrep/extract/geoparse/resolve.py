@@ -202,8 +202,11 @@ def _marked(gazetteer, mention: Mention) -> list:
         return marked
     seen = {(entry.geonameid, entry.name) for entry, _ in marked}
     for key in mention.keys:
+        # Another case reading in Cyrillic ("в Дамаске": Дамаска, the village, or Дамаск, Damascus) may be
+        # anywhere; a Latin transliteration bridges only to the places of Ukraine, Russia and Belarus.
+        anywhere = is_cyrillic_span(key, 0, len(key))
         for entry, alternate in lookup.marked_candidates(gazetteer, key):
-            if (entry.geonameid, entry.name) not in seen and entry.country in BRIDGE_COUNTRIES:
+            if (entry.geonameid, entry.name) not in seen and (anywhere or entry.country in BRIDGE_COUNTRIES):
                 seen.add((entry.geonameid, entry.name))
                 marked.append((entry, alternate))
     return marked
