@@ -160,3 +160,15 @@ def test_a_change_of_territory_without_a_resolved_place_lies_in_ukraine(event_of
     # Russia's forces taking territory in this war overtake it
     event = event_of("Наши подразделения завершили освобождение Прогресса.", "Канал новостей")
     assert (event.sub_event_type, _sides(event)[0]) == ("Non-state actor overtakes territory", "RU")
+
+
+def test_a_three_word_headline_that_tells_an_event_is_a_claim(event_of, pipeline):
+    from sitrep.ingest.base import document_id
+    from sitrep.models import Document
+
+    assert event_of("Дрон атаковал Белгород.", "Канал новостей").sub_event_type == "Air/drone strike"
+    # three words that tell nothing stay out, as four-word headings always did
+    text = "Фото дня: Белгород."
+    document = Document(id=document_id(text), source="test.txt", text=text, published=PUBLISHED, outlet="Канал",
+                        channel="telegram")
+    assert pipeline.process(document).claims == []

@@ -28,6 +28,8 @@ from sitrep.extract.timeparse import DateResolver
 
 # A sentence with fewer words than this is a heading, a byline or a fragment, not a statement.
 MIN_CLAIM_WORDS = 4
+# ... unless it tells an event in as few as this: a Telegram headline ("Дрон атаковал Белгород").
+MIN_EVENT_WORDS = 3
 # An asserted event that ended this long before publication is background ("historical"), not news.
 # A week covers weekly round-ups (ISW, the UK MoD); older events are recalled, not reported.
 HISTORICAL_AFTER_DAYS = 14
@@ -104,7 +106,8 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
     for paragraph in sorted(paragraphs, key=lambda p: p.start):
         credit = _caption_credit(document.captions, paragraph.start)
         for sentence in paragraph.doc.sents:
-            if sum(1 for token in sentence if token.is_alpha) < MIN_CLAIM_WORDS:
+            words = sum(1 for token in sentence if token.is_alpha)
+            if words < MIN_EVENT_WORDS:
                 continue
             attribution = attributor.attribute(sentence, credit, paragraph.start)
             start = paragraph.start + sentence.start_char
@@ -115,6 +118,8 @@ def claims_of(document: Document, paragraphs: list[Paragraph], places: list[Plac
             if not found and previous is not None:
                 found = _aftermath(document, paragraph, sentence, index, date, previous)
             previous = found[-1] if found else None
+            if words < MIN_CLAIM_WORDS and not found:
+                continue  # a heading or a byline; a short headline that tells an event still counts
             for part, event in enumerate(found or [None]):
                 claims.append(_claim(document, paragraph.start, sentence, attribution, event, part,
                                      capped if part == 0 else 0))
