@@ -382,6 +382,9 @@ BLIND2 += [
     ("ru", "Российские войска разгромили батальон ВСУ под Часовым Яром.", AC, "asserted"),
     ("ru", "Подразделения ВСУ были разгромлены российскими войсками в районе Работино.", AC, "asserted"),
     ("ru", "Информация о прорыве ВСУ у Работино — вброс.", AC, "negated"),
+    # explosions in a named place (means unknown: shelling) and drones that fell on it
+    ("ru", "Взрывы в Ефремове Тульской области.", ART, "asserted"),
+    ("ru", "Предварительно, в районе местной ТЭЦ упали украинские беспилотники.", AIR, "asserted"),
 ]
 
 
@@ -410,6 +413,8 @@ def test_fresh_phrasings_of_war_events(pipelines, language, text, subtype, statu
     ("ru", "Шестеро заключённых сбежали из колонии в Липецкой области."),
     ("ru", "Компания окончательно ушла из России."),
     ("ru", "Команда разгромила соперника со счётом 5:0."),
+    ("ru", "Взрыв газа в Москве."),
+    ("ru", "На бирже упали цены на нефть."),
 ])
 def test_fresh_phrasings_leave_non_events_alone(pipelines, language, text):
     typing = typed(pipelines[language], text)

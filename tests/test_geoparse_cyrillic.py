@@ -42,6 +42,7 @@ def place_named(pipeline, text, mention):
     ("Бои продолжаются в районе Клещеевки.", "Клещеевки", KLISHCHIIVKA, "location", 2),
     ("Артиллерия работала под Угледаром весь день.", "Угледаром", VUHLEDAR, "location", 2),
     ("Штурм Кременной продолжается.", "Кременной", KREMINNA, "location", 1),
+    ("При ударах по Запорожью погиб человек.", "Запорожью", ZAPORIZHZHIA, "location", 1),
     # oblasts in the genitive and other cases, and their informal names
     ("Уночі дрони атакували об'єкти Донецької області.", "Донецької області", DONETSK_OBLAST, "region", 3),
     ("Обстрелу подверглись сёла Запорожской области.", "Запорожской области", ZAPORIZHZHIA_OBLAST, "region", 3),

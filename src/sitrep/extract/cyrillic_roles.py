@@ -120,6 +120,8 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     following = sentence.doc[span.end] if span.end < sentence.end else None
     if intercepting and following is not None and following.lower_.startswith(lex.attack_stems):
         return "target"  # "семь украинских беспилотников уничтожены": the downed weapons' owner
+    if following is not None and following.lower_.startswith(lex.attack_stems) and not _verb_like(following, lex):
+        return "owner"  # "в районе ТЭЦ упали украинские беспилотники": whose drones struck, after the verb too
     if following is not None and following.lower_ in lex.target_words:
         return "target"  # "штурмував наші позиції": whose positions were attacked
     if following is not None and _verb_like(following, lex):
