@@ -149,6 +149,11 @@ CASES = [
      "asserted"),
     ("Ukrainian aviation continues to operate over Russian-held settlements near Izyum.", AIR, ANY, "asserted"),
     ("Russian forces are distributing propaganda leaflets in Kherson.", "Other", ANY, "asserted"),
+    ("The Russian high command is reshuffling and restructuring military command in the south.", CHG, ANY,
+     "asserted"),
+    ("The UK MoD noted that command of the Southern Military District will transfer to Surovikin.", CHG, ANY,
+     "planned"),
+    ("The Russian military is building consolidated units to replace combat losses.", CHG, ANY, "asserted"),
     ("The Russian Ministry of Defense falsely claimed that Russian forces captured Bilohorivka.", ANY, ANY, "negated"),
 ]
 
