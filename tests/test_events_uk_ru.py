@@ -385,6 +385,9 @@ BLIND2 += [
     # explosions in a named place (means unknown: shelling) and drones that fell on it
     ("ru", "Взрывы в Ефремове Тульской области.", ART, "asserted"),
     ("ru", "Предварительно, в районе местной ТЭЦ упали украинские беспилотники.", AIR, "asserted"),
+    # military equipment destroyed, no weapon named: a strike of unstated means
+    ("ru", "Колонна техники ВСУ уничтожена под Работино.", ART, "asserted"),
+    ("uk", "Колону техніки ворога знищено біля Вугледара.", ART, "asserted"),
 ]
 
 
@@ -415,6 +418,7 @@ def test_fresh_phrasings_of_war_events(pipelines, language, text, subtype, statu
     ("ru", "Команда разгромила соперника со счётом 5:0."),
     ("ru", "Взрыв газа в Москве."),
     ("ru", "На бирже упали цены на нефть."),
+    ("uk", "У Львові спалено автомобіль."),
 ])
 def test_fresh_phrasings_leave_non_events_alone(pipelines, language, text):
     typing = typed(pipelines[language], text)

@@ -43,6 +43,9 @@ def place_named(pipeline, text, mention):
     ("Артиллерия работала под Угледаром весь день.", "Угледаром", VUHLEDAR, "location", 2),
     ("Штурм Кременной продолжается.", "Кременной", KREMINNA, "location", 1),
     ("При ударах по Запорожью погиб человек.", "Запорожью", ZAPORIZHZHIA, "location", 1),
+    # the dative in -ову of names in -ів, with their oblast named
+    ("Окупанти завдали ударів по населених пунктах Запорізької області, зокрема по Оріхову.", "Оріхову", 698428,
+     "location", 1),
     # oblasts in the genitive and other cases, and their informal names
     ("Уночі дрони атакували об'єкти Донецької області.", "Донецької області", DONETSK_OBLAST, "region", 3),
     ("Обстрелу подверглись сёла Запорожской области.", "Запорожской области", ZAPORIZHZHIA_OBLAST, "region", 3),
@@ -71,6 +74,13 @@ def test_an_oblast_after_a_place_contains_it_and_an_elliptic_one_is_an_oblast(ua
         ("Брянской областью", "ADM1", "location"), ("Курской", "ADM1", "location")]
     # without an oblast named before, the adjective alone is not read as one
     assert all(p.feature != "ADM1" for p in toponyms(ua_pipeline, "Дроны атаковали Курск, над Курской ТЭЦ дым."))
+
+
+def test_a_river_crossed_and_a_column_are_no_places(ua_pipeline):
+    # "переправили через Оскіл": the river, not the village Oskil; "Колона" at a sentence's start: a column
+    places = toponyms(ua_pipeline, "Біля Куп'янська росіяни переправили через Оскіл понад сотню піхотинців.")
+    assert [p.mention for p in places if p.role == "location"] == ["Куп'янська"]
+    assert [p.mention for p in toponyms(ua_pipeline, "Колона пройшла через Бахмут.")] == ["Бахмут"]
 
 
 def test_every_case_reading_counts_wherever_its_place_is(ua_pipeline):
