@@ -305,6 +305,15 @@ def test_a_name_spelt_letter_for_letter_beats_a_village_that_has_it_as_a_variant
     assert (city.geonameid, city.admin1) == (700569, "16")
 
 
+def test_a_name_confirmed_once_is_a_place_where_it_recurs(pipeline):
+    # The second "Andriivka" has nothing of its own to confirm it (no locative word, nothing near the
+    # document's places), but the same name was just read as a place.
+    text = ("Some Russian bloggers said Ukrainian troops had entered Andriivka, but others insisted that Russian "
+            "forces still hold Andriivka.")
+    places = [p for p in pipeline.geoparse(text) if p.mention == "Andriivka"]
+    assert len(places) == 2 and places[0].geonameid == places[1].geonameid
+
+
 def test_capital_us_is_the_country_and_lower_case_us_is_no_place(pipeline, make_document):
     places = [p for p in places_of(pipeline, make_document, "The US will send more aid to Ukraine, he told us.")
               if p.kind == "toponym"]

@@ -155,7 +155,15 @@ def resolve(text: str, mentions: list[Mention], gazetteer, context: Iterable[Men
     apply_neighbours(looked)
     extra = [look_up(mention, gazetteer) for mention in context]
     document = gather_context(looked, extra)
-    places = [_place(text, item, document) for item in looked]
+    # One sense per document: a name read as a place once (by the recogniser, or a weak match that
+    # something confirmed) is a place wherever it recurs ("entered Andriivka ... still hold Andriivka").
+    strong = {item.mention.name for item in looked if not item.mention.confirm and item.entries}
+    places = []
+    for item in looked:
+        place = _place(text, item, document, strong)
+        if place is not None and place.geonameid is not None:
+            strong.add(item.mention.name)
+        places.append(place)
     return [place for place in places if place is not None]
 
 
@@ -648,13 +656,14 @@ def _confirmed(entry, document: Context, asking: str, confirm: str) -> bool:
     return False
 
 
-def _place(text: str, item: Lookup, document: Context) -> Place | None:
+def _place(text: str, item: Lookup, document: Context, strong: frozenset[str] | set[str] = frozenset()) -> Place | None:
     """The Place of a looked-up mention; None for a weak match that nothing confirms."""
     mention = item.mention
     theatre = is_cyrillic_span(text, mention.start, mention.end)  # Ukrainian or Russian text: see choose
     fighting = theatre and fights_near(text, mention.start, mention.end)
     entry = choose(item, document, theatre, fighting) if item.entries else None
-    if mention.confirm and not _confirmed(entry, document, item.mention.name, mention.confirm) and \
+    if mention.confirm and mention.name not in strong and \
+            not _confirmed(entry, document, item.mention.name, mention.confirm) and \
             not (mention.locative and entry is not None and entry.country in rules().theatre_countries):
         # A weak match stays unless something confirms it; in the war's own country a name right after
         # a locative word ("in the centre of Robotyne") or heading a line ("Robotyne, evening report.")
