@@ -423,3 +423,23 @@ def test_fresh_phrasings_of_war_events(pipelines, language, text, subtype, statu
 def test_fresh_phrasings_leave_non_events_alone(pipelines, language, text):
     typing = typed(pipelines[language], text)
     assert typing is None, f"expected no event, got {typing}"
+
+
+@pytest.mark.parametrize("language, text, subtypes", [
+    # a strike, then the interception of part of it: two events
+    ("ru", "ВСУ нанесли удар ракетами по Белгороду, три ракеты были уничтожены средствами ПВО.", {ART, DISR}),
+    ("uk", "Ворог завдав удару ракетами по Одесі; сили ППО знищили дві ракети.", {ART, DISR}),
+    # an attempt undone by what followed, and a second clause of the same kind: one event
+    ("ru", "ВСУ пытались прорваться к Крынкам на лодках, но группа была накрыта артиллерией.", None),
+    ("uk", "Минулої доби відбулося 92 бойові зіткнення; найбільше атак ворог здійснив на Покровському напрямку.",
+     None),
+])
+def test_clauses_cut_without_a_parse(pipelines, language, text, subtypes):
+    from sitrep.extract.clauses import predicates
+
+    [sentence] = list(pipelines[language](text).sents)
+    found, _ = predicates(sentence, 5)
+    if subtypes is None:
+        assert len(found) == 1, found
+    else:
+        assert {predicate.typing.sub_event_type for predicate in found} == subtypes

@@ -50,18 +50,23 @@ def predicates(sentence, limit: int) -> tuple[list[Predicate], int]:
     if first is None:
         return [], 0
     clauses = clause_spans(sentence)
+    parsed = sentence.doc.has_annotation("DEP")
     home = _clause_at(clauses, first.trigger_start, sentence)
-    first = _own_typing(first, home, sentence) if len(clauses) > 1 else first
+    # Cut without a parse, the sentence's cues together say more than its first clause alone ("підірвали
+    # колію — потяг зійшов з рейок" is sabotage with a blast): its typing stays.
+    first = _own_typing(first, home, sentence) if len(clauses) > 1 and parsed else first
     found = [Predicate(first, *home)]
     for start, end in clauses:
         if start <= first.trigger_start < end:
             continue
         span = sentence.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or not _long_enough(span) or not _admitted(span.text):
+        if span is None or not _long_enough(span) or not _admitted(span.text, sentence.doc.lang_):
             continue
         typing = classify(span)
         if typing is None or any(_overlaps(typing, other.typing) for other in found):
             continue
+        if not parsed and any(typing.sub_event_type == other.typing.sub_event_type for other in found):
+            continue  # cut without a parse, a clause of the same kind mostly tells the same event again
         found.append(Predicate(typing, start, end))
     return found[:limit], max(0, len(found) - limit)
 
@@ -73,7 +78,7 @@ def _own_typing(whole: EventTyping, clause: tuple[int, int], sentence) -> EventT
     The sentence's status stays unless the clause's own words give another ("but failed to ...");
     a denial or a hedge in the main clause governs its complement."""
     span = sentence.doc.char_span(*clause, alignment_mode="expand")
-    if span is None or not _long_enough(span) or not _admitted(span.text):
+    if span is None or not _long_enough(span) or not _admitted(span.text, sentence.doc.lang_):
         return whole
     own = classify(span)
     if own is None or own.sub_event_type == whole.sub_event_type:
@@ -88,9 +93,11 @@ def _long_enough(span) -> bool:
     return words >= (MIN_NAMED_CLAUSE_WORDS if named else MIN_CLAUSE_WORDS)
 
 
-def _admitted(text: str) -> bool:
-    """Whether a further clause may be typed: an event cue of the lexicon fires in it, or a plain word of
-    war reporting that the lexicon leaves to the classifier (lang/en/clauses.yaml)."""
+def _admitted(text: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether a further clause may be typed: an event cue of its language's lexicon fires in it, or (in
+    English) a plain word of war reporting that the lexicon leaves to the classifier (lang/en/clauses.yaml)."""
+    if language != DEFAULT_LANGUAGE:
+        return has_cue(text, language)
     return has_cue(text) or any(pattern.search(text) for pattern in _admit_patterns())
 
 
@@ -124,9 +131,11 @@ def _patterns(key: str, language: str) -> tuple[re.Pattern, ...]:
 def clause_spans(sentence) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentence's clauses, in text order: each token belongs to
     the clause of its nearest clause-heading ancestor (or the root). Without a dependency parse (the
-    Ukrainian and Russian pipelines have none) the sentence is one clause."""
+    Ukrainian and Russian pipelines have none) the sentence is cut at the clause boundaries of its
+    language's clauses.yaml (``boundaries``: "; ", ", а ", ", але ", a dash, a count that starts a new
+    statement), or is one clause."""
     if not sentence.doc.has_annotation("DEP"):
-        return [(sentence.start_char, sentence.end_char)]
+        return _cut_at_boundaries(sentence)
     groups: dict[int, set[int]] = {}
     punctuation = {token.i for token in sentence if token.is_punct}
     for token in sentence:
@@ -148,6 +157,28 @@ def clause_spans(sentence) -> list[tuple[int, int]]:
             right -= 1
         spans.append((doc[left].idx, doc[right].idx + len(doc[right].text)))
     return sorted(spans)
+
+
+def _cut_at_boundaries(sentence) -> list[tuple[int, int]]:
+    """The sentence's spans between the boundaries its language's patterns find: "ВСУ нанесли удар по
+    X, три ракеты были уничтожены" is a strike and an interception."""
+    text, base = sentence.text, sentence.start_char
+    cuts = sorted({match.start() for pattern in _patterns("boundaries", sentence.doc.lang_)
+                   for match in pattern.finditer(text) if 0 < match.start() < len(text)})
+    spans, start = [], 0
+    for cut in cuts:
+        if text[start:cut].strip():
+            spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    trimmed = []
+    for first, last in spans:
+        piece = text[first:last]
+        left = len(piece) - len(piece.lstrip(" ,;—–-"))
+        right = len(piece.rstrip(" ,;—–-.!?"))
+        if right > left:
+            trimmed.append((base + first + left, base + first + right))
+    return trimmed or [(sentence.start_char, sentence.end_char)]
 
 
 def clause_head_at(sentence, position: int) -> int | None:
