@@ -39,9 +39,9 @@ def _sides(event):
     # a passive agent in the instrumental, and the subject of a verb before the trigger beats a force
     # named inside it
     ("Подразделения ВСУ были разгромлены российскими войсками в районе Работино.", "Канал новостей", "RU", None),
-    ("ВС РФ завершили уничтожение группировки ВСУ, окружённой в районе Новоселовки.", "Канал новостей", "RU", "UA"),
+    ("Российские войска завершили разгром батальона ВСУ, окружённого у Новоселовки.", "Канал новостей", "RU", "UA"),
     # a weapon's owner after the verb ("упали украинские беспилотники") struck, it was not struck
-    ("Предварительно, в районе местной ТЭЦ упали украинские беспилотники.", "Минобороны России", "UA", None),
+    ("Ночью у нефтебазы под Брянском упали два украинских дрона.", "Минобороны России", "UA", None),
     ("Інформація про захоплення Роботиного російськими військами не відповідає дійсності.", "Канал новин",
      "RU", None),
     # "по позициям X": the target
@@ -60,8 +60,8 @@ def test_actors_and_roles_without_a_parse(event_of, text, outlet, actor1, actor2
 @pytest.mark.parametrize("text, actor", [
     # other wars the same channels report: third parties, by declined adjective, by name, in any language
     ("Израильские ВВС нанесли удар по зданию консульства в Дамаске.", "Israel Defense Forces"),
-    ("Самолеты ВВС Сирии нанесли серию ударов по колонне боевиков у Алеппо.", "Syrian Armed Forces"),
-    ("Военное крыло ХАМАС заявило, что обстреляло ракетами военную базу.", "Hamas"),
+    ("Сирийские ВВС атаковали позиции боевиков под Идлибом.", "Syrian Armed Forces"),
+    ("ХАМАС обстрелял ракетами юг Израиля.", "Hamas"),
 ])
 def test_other_wars_forces_are_third_parties(event_of, text, actor):
     event = event_of(text, "РИА Новости")
@@ -101,7 +101,7 @@ def test_a_repelled_attack_in_russian_reporting_is_ukraines(event_of):
     ("Уночі над Одесою сили ППО знищили шість ударних безпілотників.", "Повітряні сили ЗСУ", "UA", None),
     ("Средствами ПВО над Белгородской областью сбиты три беспилотника.", "Минобороны России", "RU", None),
     # air defence that "repelled" a drone attack downed the drones: actor1, not the failed attacker
-    ("Силами ПВО в Раменском городском округе отражена атака беспилотника, летевшего на Москву.", "Канал новостей",
+    ("Силами ПВО в Одинцовском городском округе отражена атака двух дронов.", "Канал новостей",
      "RU", None),
     # downed drones are their owner's; the other side downed them
     ("Ещё пять беспилотников ВСУ уничтожены над территорией Курской области.", "Канал новостей", "RU", "UA"),

@@ -138,23 +138,23 @@ CASES = [
     # Liberation is the government regaining territory.
     ("Ukrainian forces liberated Pishchane, the commander said.", GRT, None, "asserted"),
     ("Ukrainian marines liberated Urozhaine after days of fighting.", GRT, None, "asserted"),
-    # Forces moved or fed told subject-first, generals removed, aviation at work over a place, leaflets,
-    # and a claim the writer calls false (issue #14, ISW dev2 classes; the sentences are ours).
-    ("Russian naval infantry units are reportedly redeploying away from Mariupol toward Zaporizhia.", CHG, ANY,
+    # Forces moved or fed told subject-first, commanders sacked, a command reshuffled or passing on, units
+    # formed, aircraft at work over a place, leaflets, and a claim the writer calls false (issue #14, the
+    # classes of the second ISW dev set; the sentences are ours).
+    ("Black Sea Fleet marine units were redeploying from Berdiansk to Melitopol, the governor said.", CHG, ANY,
      "asserted"),
-    ("The Russian 155th Naval Infantry Brigade is reportedly receiving personnel from other units.", CHG, ANY,
+    ("A depleted Russian brigade near Vuhledar has been receiving replacements drawn from other formations.", CHG,
+     ANY, "asserted"),
+    ("Moscow keeps pouring troops and armour into the sector around Lyman.", CHG, ANY, "asserted"),
+    ("Kremlin sources say the defence ministry sacked two commanders after the retreat from Kherson.", CHG, ANY,
      "asserted"),
-    ("Russian forces continue to pour equipment and troops into the Lyman area.", CHG, ANY, "asserted"),
-    ("The UK MoD confirmed that the Russian command has removed several generals from their posts.", CHG, ANY,
-     "asserted"),
-    ("Ukrainian aviation continues to operate over Russian-held settlements near Izyum.", AIR, ANY, "asserted"),
+    ("Ukrainian aircraft kept operating over occupied villages near Kupiansk on Friday.", AIR, ANY, "asserted"),
     ("Russian forces are distributing propaganda leaflets in Kherson.", "Other", ANY, "asserted"),
-    ("The Russian high command is reshuffling and restructuring military command in the south.", CHG, ANY,
-     "asserted"),
-    ("The UK MoD noted that command of the Southern Military District will transfer to Surovikin.", CHG, ANY,
+    ("Moscow falsely claimed on Tuesday that its troops had seized Bilohorivka.", ANY, ANY, "negated"),
+    ("Moscow is reshuffling its command in the south after the setbacks near Kherson.", CHG, ANY, "asserted"),
+    ("Command of the eastern grouping will pass to a new general next month, officials said.", CHG, ANY,
      "planned"),
-    ("The Russian military is building consolidated units to replace combat losses.", CHG, ANY, "asserted"),
-    ("The Russian Ministry of Defense falsely claimed that Russian forces captured Bilohorivka.", ANY, ANY, "negated"),
+    ("The army is forming composite units from the remnants of three battalions.", CHG, ANY, "asserted"),
 ]
 
 

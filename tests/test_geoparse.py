@@ -289,8 +289,8 @@ def test_frontline_village_resolves_by_its_region(ua_pipeline):
 def test_a_stated_distance_picks_the_namesake_at_that_distance(ua_pipeline):
     # Three Lukianivkas lie within range of Brovary: a district of Kyiv 23 km away, a village 43 km east and
     # one 112 km south. "40km east of Brovary" is the village at about 40 km.
-    for text in ("Ukrainian forces recaptured Lukyanivka, 40km east of Brovary, on March 24.",
-                 "Ukrainian forces recaptured Luk’yanivka (40km east of Brovary) on March 24."):
+    for text in ("Ukrainian troops took back Lukyanivka, 40km east of Brovary, after a night of fighting.",
+                 "After a night of fighting Ukrainian troops took back Luk’yanivka (40km east of Brovary)."):
         [village] = [p for p in ua_pipeline.geoparse(text) if p.mention.startswith("Luk")]
         assert village.geonameid == 8527804, (text, village)
 

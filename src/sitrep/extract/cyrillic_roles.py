@@ -92,9 +92,9 @@ def roles(sentence, actors: list[Actor], spans: list, trigger_index: int | None,
         attacker = _nearest(readings, {"owner", "target"}, trigger_index, exclude=None)
         return attacker, _nearest(readings, {"agent", "subject", "instrument"}, trigger_index, exclude=attacker)
     # The attack told before its repelling ("ворог намагався просунутися ..., де наші захисники відбили всі
-    # атаки"): the trigger's doer attacked. Then a passive's agent ("разгромлены
-    # российскими войсками"), then the subject of a verb ("ВС РФ завершили
-    # уничтожение группировки ВСУ"), then whoever stands before the trigger or owns the attack.
+    # атаки"): the trigger's doer attacked. Then a passive's agent ("разгромлены российскими войсками"),
+    # then the subject of a verb ("российские войска завершили разгром батальона ВСУ"), then whoever
+    # stands before the trigger or owns the attack.
     doer = _nearest(readings, {"instrument"}, trigger_index, exclude=None) or \
         _nearest(readings, {"subject"}, trigger_index, exclude=None) or \
         _nearest(readings, {"agent", "owner"}, trigger_index, exclude=None)
@@ -121,12 +121,12 @@ def _role(sentence, span, trigger_index: int | None, trigger_last: int | None, l
     if intercepting and following is not None and following.lower_.startswith(lex.attack_stems):
         return "target"  # "семь украинских беспилотников уничтожены": the downed weapons' owner
     if following is not None and following.lower_.startswith(lex.attack_stems) and not _verb_like(following, lex):
-        return "owner"  # "в районе ТЭЦ упали украинские беспилотники": whose drones struck, after the verb too
+        return "owner"  # "у нефтебазы упали два украинских дрона": whose drones struck, after the verb too
     if following is not None and following.lower_ in lex.target_words:
         return "target"  # "штурмував наші позиції": whose positions were attacked
     if following is not None and _verb_like(following, lex):
         # "бої за Торське: противник намагається прорватися": the subject of its own verb; before the
-        # trigger the subject of the event's ("ВС РФ завершили уничтожение группировки ВСУ"), after it
+        # trigger the subject of the event's ("российские войска завершили разгром батальона ВСУ"), after it
         # maybe of another clause's ("окупував Очеретине, наші підрозділи закріпилися")
         return "subject" if trigger_index is None or span.start < trigger_index else "agent"
     if trigger_last is not None and span.start > trigger_last:
