@@ -153,3 +153,17 @@ def test_latin_lookalikes_inside_cyrillic_words_are_read_as_cyrillic(typed, read
 
     assert normalise(typed) == read
     assert len(normalise(typed)) == len(typed)
+
+
+def test_a_dateline_under_a_headline_and_a_byline_dates_the_report(make_document):
+    # A page copied with its headline, byline and a bare date line, and a wire story under its headline
+    page = clean(make_document("Shelling intensifies around Marinka\n\nBy A. Writer, Eastern Desk\n\n"
+                               "Thursday 22 June 2023 08:40 BST\n\nRussian forces shelled Marinka overnight."))
+    assert page.published == dt.date(2023, 6, 22) and "BST" not in page.text
+    wire = clean(make_document("Missiles hit Zaporizhzhia\n\nBy B. Writer\n\nZAPORIZHZHIA, Aug 2 (Frontline Wire) - "
+                               "Russian missiles struck the city overnight.", published=dt.date(2023, 8, 3)))
+    assert wire.published == dt.date(2023, 8, 2) and not wire.text.count("Frontline Wire")
+    # a date in the body, after a sentence, dates nothing
+    body = clean(make_document("Fighting near Bakhmut\n\nTroops advanced on Monday, the governor said.\n\n"
+                               "12 June 2023"))
+    assert body.published is None

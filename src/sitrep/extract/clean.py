@@ -119,6 +119,9 @@ def clean(document: Document) -> Document:
 
 # Datelines whose place must be written in capitals: matched case-sensitively.
 CASE_SENSITIVE_DATELINES = frozenset({"wire-dateline", "place-dateline"})
+# A dateline is looked for in this many first non-blank lines, each after a line no longer than this (a
+# headline, a byline, a date line above the body).
+DATELINE_LINES, HEADING_MAX_CHARS = 4, 160
 # A wire story carried this many days after its dateline keeps the dateline's day as its own.
 DATELINE_LAG_DAYS = 7
 
@@ -134,27 +137,36 @@ def _reference_day(metadata: dt.date | None, dateline: dt.date | None) -> dt.dat
 
 def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
                    published: dt.date | None, source: str) -> dt.date | None:
-    """Strip a dateline from the first non-blank line; return the date it gives, if any.
+    """Strip a dateline from the first non-blank line, or from one of the next few after a headline and a
+    byline (short lines: "Headline / By A. Writer / KYIV, Aug 2 (Wire) - ..."); return the date it gives.
 
     A full date that does not exist ("date 2023-02-31") is dropped with a warning; the report is kept.
     """
-    first = next((line for line in lines if line.text), None)
-    if first is None:
+    heading = [line for line in lines if line.text][:DATELINE_LINES]
+    for index, first in enumerate(heading):
+        previous = heading[index - 1].text if index else ""
+        if index and (len(previous) > HEADING_MAX_CHARS or previous.endswith((".", "!", "?"))):
+            return None  # past the headline and byline: the body's dates are the body's
+        found = _match_dateline(first, rules)
+        if found is not None:
+            break
+    else:
         return None
-    for name, pattern in rules.datelines:
-        match = pattern.match(first.text)
-        if not match:
-            continue
-        removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
-        first.text = first.text[match.end():].strip()
-        if "date" not in match.groupdict():
-            return None  # a place dateline: nothing to date the report by
-        date = _parse_dateline_date(match.group("date"), published)
-        if date is None and _YEAR.search(match.group("date")):  # a full date, yet not a day that exists
-            log.warning("%s: dropped the dateline date %r, which is not a valid date; the document is kept",
-                        source, match.group("date"))
-        return date
-    return None
+    match = found[1].match(first.text)
+    removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
+    first.text = first.text[match.end():].strip()
+    if "date" not in match.groupdict():
+        return None  # a place dateline: nothing to date the report by
+    date = _parse_dateline_date(match.group("date"), published)
+    if date is None and _YEAR.search(match.group("date")):  # a full date, yet not a day that exists
+        log.warning("%s: dropped the dateline date %r, which is not a valid date; the document is kept",
+                    source, match.group("date"))
+    return date
+
+
+def _match_dateline(line: _Line, rules: Rules):
+    """The first (name, pattern) of the dateline rules that matches at the start of ``line``, or None."""
+    return next(((name, pattern) for name, pattern in rules.datelines if pattern.match(line.text)), None)
 
 
 def _parse_dateline_date(value: str, published: dt.date | None) -> dt.date | None:
