@@ -449,8 +449,7 @@ def _implied_doer(typing: EventTyping, speaker: Source, place: Place | None) -> 
     Ukraine's)."""
     side = speaker.side if speaker.side in FORCES else None
     country = place.country if place is not None and place.country in FORCES else None
-    if place is not None and place.country and country is None and place.precision != 4 or \
-            place is not None and place.precision == 4 and place.country not in (None, *FORCES):
+    if place is not None and place.country and place.country not in FORCES:
         return None  # another war's strike ("удар по Дамаску"): who told it says nothing of who struck
     doer = None
     if typing.sub_event_type == INTERCEPTION_SUBTYPE:

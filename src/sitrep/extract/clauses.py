@@ -165,14 +165,9 @@ def _cut_at_boundaries(sentence) -> list[tuple[int, int]]:
     text, base = sentence.text, sentence.start_char
     cuts = sorted({match.start() for pattern in _patterns("boundaries", sentence.doc.lang_)
                    for match in pattern.finditer(text) if 0 < match.start() < len(text)})
-    spans, start = [], 0
-    for cut in cuts:
-        if text[start:cut].strip():
-            spans.append((start, cut))
-        start = cut
-    spans.append((start, len(text)))
+    edges = [0, *cuts, len(text)]
     trimmed = []
-    for first, last in spans:
+    for first, last in zip(edges, edges[1:]):
         piece = text[first:last]
         left = len(piece) - len(piece.lstrip(" ,;—–-"))
         right = len(piece.rstrip(" ,;—–-.!?"))

@@ -147,12 +147,11 @@ def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
         previous = heading[index - 1].text if index else ""
         if index and (len(previous) > HEADING_MAX_CHARS or previous.endswith((".", "!", "?"))):
             return None  # past the headline and byline: the body's dates are the body's
-        found = _match_dateline(first, rules)
-        if found is not None:
+        match = _match_dateline(first, rules)
+        if match is not None:
             break
     else:
         return None
-    match = found[1].match(first.text)
     removed.append(Removed(text=match.group(0).strip(), reason="dateline"))
     first.text = first.text[match.end():].strip()
     if "date" not in match.groupdict():
@@ -164,9 +163,9 @@ def _take_dateline(lines: list[_Line], rules: Rules, removed: list[Removed],
     return date
 
 
-def _match_dateline(line: _Line, rules: Rules):
-    """The first (name, pattern) of the dateline rules that matches at the start of ``line``, or None."""
-    return next(((name, pattern) for name, pattern in rules.datelines if pattern.match(line.text)), None)
+def _match_dateline(line: _Line, rules: Rules) -> re.Match[str] | None:
+    """The match of the first dateline rule that fits the start of ``line``, or None."""
+    return next((match for _, pattern in rules.datelines if (match := pattern.match(line.text))), None)
 
 
 def _parse_dateline_date(value: str, published: dt.date | None) -> dt.date | None:

@@ -248,15 +248,16 @@ def apply_neighbours(looked: list[Lookup]) -> None:
         anchors = [(entry.lat, entry.lon) for entry in owners if lookup.is_settlement(entry)]
         stated = item.mention.near_km
         limit = NEIGHBOUR_KM if stated is None else stated * STATED_DISTANCE_SLACK + STATED_DISTANCE_MARGIN_KM
-        near = [entry for entry in item.entries
-                if any(_distance_km((entry.lat, entry.lon), anchor) <= limit for anchor in anchors)]
+        distances = [(entry, [_distance_km((entry.lat, entry.lon), anchor) for anchor in anchors])
+                     for entry in item.entries]
+        in_range = [(entry, kms) for entry, kms in distances if min(kms, default=math.inf) <= limit]
+        near = [entry for entry, _ in in_range]
         if near and stated is not None:
             # "Lukyanivka (40km east of Brovary)": of the namesakes in range, the one at about the stated
             # distance, not a city district of the same name 23 km away.
-            error = {id(entry): min(abs(_distance_km((entry.lat, entry.lon), anchor) - stated) for anchor in anchors)
-                     for entry in near}
-            best = min(error.values())
-            near = [entry for entry in near if error[id(entry)] <= best + max(STATED_DISTANCE_MARGIN_KM, stated / 4)]
+            error = [(entry, min(abs(km - stated) for km in kms)) for entry, kms in in_range]
+            best = min(off for _, off in error)
+            near = [entry for entry, off in error if off <= best + max(STATED_DISTANCE_MARGIN_KM, stated / 4)]
         if near:
             item.entries = near
 
